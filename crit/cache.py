@@ -1,0 +1,61 @@
+"""A results cache for the slow steps of the book's figures.
+
+``cached(RecordClass, params, compute)`` returns the record stored for ``params`` if there is one,
+and otherwise calls ``compute()``, stores its result atomically and returns it. The key is a hash
+of the parameters, the class name and the ``crit`` version, so changing a parameter or upgrading
+``crit`` recomputes. The folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current
+working directory. A heavy figure can thus be computed on a GPU machine as plain Python, its
+``.cache/`` folder brought back, and the book rendered from it on a laptop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import crit
+from crit.records import Record
+
+R = TypeVar("R", bound=Record)
+
+
+def cache_dir() -> Path:
+    """The cache folder: ``$CRIT_CACHE_DIR``, else ``./.cache``."""
+    return Path(os.environ.get("CRIT_CACHE_DIR") or Path.cwd() / ".cache")
+
+
+def key(kind: str, params: dict) -> str:
+    """A short stable hash of ``kind``, ``params`` and the crit version."""
+    blob = json.dumps({"kind": kind, "params": params, "crit": crit.__version__}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: bool = False) -> R:
+    """Load the ``cls`` record stored for ``params`` or compute, store and return it.
+
+    Parameters
+    ----------
+    cls : type
+        The record class that ``compute`` returns.
+    params : dict
+        Everything the result depends on (JSON-serialisable); the device is deliberately left out
+        by callers so that a GPU result serves a CPU rebuild.
+    compute : callable
+        Called with no arguments when nothing is stored.
+    refresh : bool
+        Recompute even if a stored result exists.
+    """
+    path = cache_dir() / f"{cls.__name__}-{key(cls.__name__, params)}.npz"
+    if path.exists() and not refresh:
+        try:
+            return cls.load(path)
+        except Exception:  # an unreadable or outdated file is recomputed, not trusted
+            path.unlink(missing_ok=True)
+    result = compute()
+    if not isinstance(result, cls):
+        raise TypeError(f"compute() returned {type(result).__name__}, expected {cls.__name__}")
+    result.save(path)
+    return result
