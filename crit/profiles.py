@@ -1,0 +1,87 @@
+"""Ragged avalanche profiles: one activity time series per avalanche, stored flat.
+
+Avalanche ``i`` has the profile ``values[offsets[i]:offsets[i + 1]]`` (activity per time step,
+in the units of the activity it was measured from), so ``offsets`` has one more entry than there
+are avalanches, starts at 0 and ends at ``len(values)``. Storing them flat keeps millions of short
+profiles in two arrays, which save to ``.npz`` through :class:`crit.records.Record`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from crit.records import Record
+
+__all__ = ["Profiles"]
+
+
+@dataclass(frozen=True, eq=False)
+class Profiles(Record):
+    """Ragged collection of avalanche profiles.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        All profiles concatenated, shape ``(offsets[-1],)``.
+    offsets : numpy.ndarray
+        Integer start positions, shape ``(n_avalanches + 1,)``, non-decreasing, ``offsets[0] == 0``
+        and ``offsets[-1] == len(values)``.
+
+    Examples
+    --------
+    >>> p = Profiles.from_list([[1.0, 2.0, 1.0], [1.0]])
+    >>> len(p), p.lengths.tolist(), p[0].tolist()
+    (2, [3, 1], [1.0, 2.0, 1.0])
+    """
+
+    values: np.ndarray
+    offsets: np.ndarray
+
+    def __post_init__(self):
+        values = np.asarray(self.values)
+        offsets = np.asarray(self.offsets)
+        if values.ndim != 1:
+            raise ValueError(f"values must be 1-dimensional, got shape {values.shape}")
+        if offsets.ndim != 1 or offsets.size < 1:
+            raise ValueError(
+                f"offsets must be a 1-dimensional array with at least one entry, got shape {offsets.shape}"
+            )
+        if not np.issubdtype(offsets.dtype, np.integer):
+            raise TypeError(f"offsets must hold integers, got dtype {offsets.dtype}")
+        if offsets[0] != 0 or offsets[-1] != values.size or np.any(np.diff(offsets) < 0):
+            raise ValueError(
+                "offsets must be non-decreasing, start at 0 and end at len(values) "
+                f"= {values.size}; got first {offsets[0]}, last {offsets[-1]}"
+            )
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "offsets", offsets.astype(np.int64, copy=False))
+
+    def __len__(self) -> int:
+        return int(self.offsets.size - 1)
+
+    def __getitem__(self, i) -> np.ndarray:
+        n = len(self)
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+            raise TypeError(f"Profiles index must be an integer, got {i!r} ({type(i).__name__})")
+        i = int(i)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"profile index {i} out of range for {n} profiles")
+        return self.values[self.offsets[i] : self.offsets[i + 1]]
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Number of time steps of each profile, shape ``(n_avalanches,)``."""
+        return np.diff(self.offsets)
+
+    @classmethod
+    def from_list(cls, profiles) -> Profiles:
+        """Build from a sequence of 1-D arrays (one per avalanche)."""
+        arrays = [np.asarray(p, dtype=float).ravel() for p in profiles]
+        lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        values = np.concatenate(arrays) if arrays else np.zeros(0)
+        return cls(values=values, offsets=offsets)
