@@ -1,0 +1,61 @@
+"""Command line of the crit book.
+
+    python -m crit book [--profile ci|paper] [--only NAME] [--device auto|cpu|cuda] [--seed N] [--force] [--no-html]
+    python -m crit notebooks --to-ipynb DIR [--only NAME]
+
+``book`` executes the figure notebooks with papermill into ``book/`` and builds the HTML book into
+``_build/html`` (see :mod:`crit.book`). ``notebooks`` converts the jupytext sources to ``.ipynb``
+files at their default (CI) parameters, for nbval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    from crit import book
+
+    parser = argparse.ArgumentParser(prog="python -m crit", description="Build the crit companion book.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{book,notebooks}")
+
+    p = sub.add_parser("book", help="execute the notebooks and build the HTML book into _build/html")
+    p.add_argument("--profile", default="ci", choices=book.PROFILES,
+                   help="ci: sizes for 2 CPU cores, minutes; paper: the paper's sizes, for a GPU (default ci)")
+    p.add_argument("--device", default="auto", choices=book.DEVICES,
+                   help="auto: cuda when torch sees a GPU, else cpu; the notebooks get the resolved name")
+    p.add_argument("--only", action="append", metavar="NAME",
+                   help="execute only this notebook (repeatable); the other pages stay as they are")
+    p.add_argument("--seed", type=int, default=None, help="pass SEED to the notebooks (default: each notebook's own)")
+    p.add_argument("--force", action="store_true", help="execute even the notebooks that are unchanged")
+    p.add_argument("--no-html", dest="html", action="store_false", help="execute the notebooks, skip jupyter-book")
+
+    n = sub.add_parser("notebooks", help="convert the notebook sources to .ipynb (for nbval)")
+    n.add_argument("--to-ipynb", required=True, metavar="DIR", type=Path, help="folder to write <name>.ipynb into")
+    n.add_argument("--only", action="append", metavar="NAME", help="convert only this notebook (repeatable)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from crit import book
+
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "book":
+            return book.build(profile=args.profile, device=args.device, only=args.only, seed=args.seed,
+                              force=args.force, html=args.html)
+        written = book.convert_all(book.REPO_ROOT / "notebooks", args.to_ipynb, only=args.only)
+        for path in written:
+            print(f"wrote {path}")
+        if not written:
+            print("no notebooks in notebooks/ yet")
+        return 0
+    except ValueError as exc:
+        print(f"python -m crit {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
