@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "book":
             return book.build(profile=args.profile, device=args.device, only=args.only, seed=args.seed,
                               force=args.force, html=args.html)
-        written = book.convert_all(book.REPO_ROOT / "notebooks", args.to_ipynb, only=args.only)
+        written = book.convert_all(book.find_root() / "notebooks", args.to_ipynb, only=args.only)
         for path in written:
             print(f"wrote {path}")
         if not written:

@@ -66,6 +66,16 @@ _ANSI = re.compile("\x1b\\[[0-9;]*[A-Za-z]")
 # names: profiles, devices, notebooks
 
 
+def find_root(start=None):
+    """The project folder: the nearest folder at or above ``start`` (default: the current one) with
+    ``_config.yml`` and ``book/_toc.yml``; else the folder this package was installed from."""
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "_config.yml").is_file() and (folder / "book" / "_toc.yml").is_file():
+            return folder
+    return REPO_ROOT
+
+
 def check_profile(profile: str) -> str:
     """Return ``profile`` if it is a known profile, else raise ``ValueError`` naming the valid ones."""
     if profile not in PROFILES:
@@ -618,11 +628,14 @@ def build(
     seed: int | None = None,
     force: bool = False,
     html: bool = True,
-    root=REPO_ROOT,
+    root=None,
     progress=print,
 ) -> int:
-    """Execute the book's notebooks and build the HTML; returns the exit code (0 when all went well)."""
-    root = Path(root)
+    """Execute the book's notebooks and build the HTML; returns the exit code (0 when all went well).
+
+    ``root`` is the project folder (default :func:`find_root`).
+    """
+    root = Path(root) if root is not None else find_root()
     notebooks_dir, book_dir, build_dir = root / "notebooks", root / "book", root / "_build"
     check_profile(profile)
     resolved = resolve_device(device)
@@ -631,6 +644,10 @@ def build(
     for name in source_notebooks(notebooks_dir):
         if name not in names:
             progress(f"note: notebooks/{name}.py is not in book/_toc.yml, so the book does not show it")
+    for name in toc_files(book_dir):
+        if name not in names and not any((book_dir / f"{name}{ext}").exists() for ext in (".md", ".ipynb")):
+            progress(f"warning: book/_toc.yml lists {name!r}, but there is no notebooks/{name}.py "
+                     f"nor book/{name}.md; the HTML build will fail on it")
 
     parameters = {"PROFILE": profile, "DEVICE": resolved}
     if seed is not None:
