@@ -383,6 +383,27 @@ def _inline_figures():
             os.environ["MPLBACKEND"] = saved
 
 
+@contextlib.contextmanager
+def _heartbeat(name: str, progress, every: float = 30.0):
+    """Print ``name: still running (N s)`` every ``every`` seconds (for logs without a progress bar)."""
+    import threading
+
+    stop = threading.Event()
+    started = time.perf_counter()
+
+    def beat():
+        while not stop.wait(every):
+            progress(f"  {name}: still running ({time.perf_counter() - started:.0f} s)")
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _locate(text: str, cell_source: str) -> int | None:
     """1-based line of ``cell_source``'s first non-empty line in the jupytext text."""
     first = next((s for s in cell_source.splitlines() if s.strip()), None)
@@ -500,7 +521,8 @@ def run_notebook(
     copy_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
-        with _inline_figures():
+        tty = sys.stderr.isatty()
+        with _inline_figures(), (contextlib.nullcontext() if tty else _heartbeat(name, progress)):
             executed = papermill.execute_notebook(
                 nb,
                 str(copy_path),
@@ -508,7 +530,7 @@ def run_notebook(
                 kernel_name=KERNELSPEC["name"],
                 language="python",
                 cwd=str(cwd or REPO_ROOT),
-                progress_bar=sys.stderr.isatty(),
+                progress_bar=tty,
                 log_output=False,
             )
     except PapermillExecutionError as exc:
