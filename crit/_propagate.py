@@ -55,24 +55,23 @@ def compaction_layers(depth: int, device: torch.device) -> set[int]:
 def _gram_layer(x, dead, scale, generator):
     """Sample ``x Wᵀ`` for every network of the chunk through the Gram matrix (see module doc)."""
     m, b, n = x.shape
-    x = x.masked_fill(dead.unsqueeze(-1), 0.0)
     gram = torch.bmm(x, x.transpose(1, 2)).double()
-    # dead rows carry an identity block: keeps the matrix positive definite, output ignored
-    gram = gram + torch.diag_embed(dead.double())
+    # A unit added on the diagonal of dead rows keeps the matrix positive definite (their x may
+    # be 0) and leaves the covariance of the alive rows, hence their law, untouched.
+    gram.diagonal(dim1=1, dim2=2).add_(dead.double())
     factor, info = torch.linalg.cholesky_ex(gram)
     bad = info != 0
     if bool(bad.any()):  # rank-deficient (e.g. collinear inputs): symmetric square root instead
         evals, evecs = torch.linalg.eigh(gram[bad])
-        factor = factor.clone()
         factor[bad] = evecs * evals.clamp_min(0.0).sqrt().unsqueeze(-2)
     noise = torch.randn(m, b, n, generator=generator, device=x.device, dtype=x.dtype)
-    return torch.bmm(factor.to(x.dtype), noise) * scale
+    return torch.bmm((factor * scale).to(x.dtype), noise)
 
 
 def _explicit_layer(x, scale, generator):
     m, _, n = x.shape
-    weights = torch.randn(m, n, n, generator=generator, device=x.device, dtype=x.dtype) * scale
-    return torch.bmm(x, weights.transpose(1, 2))
+    weights = torch.randn(m, n, n, generator=generator, device=x.device, dtype=x.dtype)
+    return torch.bmm(x * scale, weights.transpose(1, 2))
 
 
 def propagate_random(
@@ -128,9 +127,10 @@ def _loop(x0, *, depth, q0, phi, layer) -> ChunkResult:
     compact_at = compaction_layers(depth, device)
     for l in range(1, depth + 1):
         h = layer(l, phi(h), ~alive)
-        n2 = h.pow(2).sum(-1)
+        norm = torch.linalg.vector_norm(h, dim=-1)
+        n2 = norm * norm
         flat_rows = rows.reshape(-1)
-        norms[l, flat_rows] = n2.sqrt().reshape(-1)
+        norms[l, flat_rows] = norm.reshape(-1)
         newly = alive & (n2 < q0)
         death[flat_rows] = torch.where(newly.reshape(-1), l, death[flat_rows])
         alive = alive & ~newly
