@@ -600,7 +600,7 @@ def runs_table(runs: list[NotebookRun], *, profile: str, device: str, asked_devi
     out = [
         f"This table was written by `python -m crit book` on {now}.",
         "",
-        "| | |",
+        "| Setting | Value |",
         "|---|---|",
         f"| Profile | `{profile}` |",
         f"| Device | `{device}`" + (f" (asked for `{asked_device}`)" if asked_device != device else "") + " |",
