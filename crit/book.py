@@ -406,6 +406,10 @@ def _heartbeat(name: str, progress, every: float = 30.0):
 
 def _locate(text: str, cell_source: str) -> int | None:
     """1-based line of ``cell_source``'s first non-empty line in the jupytext text."""
+    block = cell_source.strip()
+    at = text.find(block) if block else -1
+    if at >= 0:
+        return text.count("\n", 0, at) + 1
     first = next((s for s in cell_source.splitlines() if s.strip()), None)
     if first is None:
         return None
