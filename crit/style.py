@@ -69,13 +69,15 @@ def figure(nrows: int = 1, ncols: int = 1, *, width: float | None = None, aspect
     aspect : float
         Height of one row over the width of one column.
     **kwargs
-        Passed on to :func:`matplotlib.pyplot.subplots` (``sharex``, ``sharey``, ...).
+        Passed on to :func:`matplotlib.pyplot.subplots` (``sharex``, ``sharey``, ``squeeze``, ...);
+        as there, a single row or column of panels comes back as a 1-d array of axes.
     """
     if nrows < 1 or ncols < 1:
         raise ValueError(f"nrows and ncols must be at least 1, got {nrows} and {ncols}")
     width = width or (WIDTH * 1.5 if ncols >= 3 else WIDTH)
     height = width / ncols * aspect * nrows
-    return plt.subplots(nrows, ncols, figsize=(width, height), squeeze=ncols * nrows == 1, **kwargs)
+    kwargs.setdefault("squeeze", True)
+    return plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
 
 
 def phase_color(sigma_w2, critical: float, *, tolerance: float = 0.0):
