@@ -4,8 +4,45 @@ Fit exponents by maximum likelihood (:func:`fit_power_law`), test them (:func:`b
 :func:`compare_to`), relate them (:func:`gamma_from_sizes`, :func:`crackling_check`,
 :func:`shape_collapse`) and prepare data for plots (:func:`log_binned_pdf`,
 :func:`equal_count_pdf`, :func:`ccdf`).
+
+    >>> from crit import stats
+    >>> fit = stats.fit_power_law(sizes, discrete=False)            # doctest: +SKIP
+    >>> stats.bootstrap_pvalue(sizes, fit, n_sets=1000, rng=0).p     # doctest: +SKIP
 """
 
+from crit.stats.binning import CCDF, BinnedPDF, ccdf, equal_count_pdf, log_binned_pdf
+from crit.stats.compare import ALTERNATIVES, LikelihoodRatio, compare_to
+from crit.stats.goodness import BootstrapResult, bootstrap_pvalue
 from crit.stats.powerlaw import PowerLawFit, fit_power_law, sample_power_law
+from crit.stats.scaling import (
+    CracklingCheck,
+    GammaFit,
+    ShapeCollapse,
+    crackling_check,
+    gamma_from_sizes,
+    mean_profiles,
+    shape_collapse,
+)
 
-__all__ = ["PowerLawFit", "fit_power_law", "sample_power_law"]
+__all__ = [
+    "ALTERNATIVES",
+    "BinnedPDF",
+    "BootstrapResult",
+    "CCDF",
+    "CracklingCheck",
+    "GammaFit",
+    "LikelihoodRatio",
+    "PowerLawFit",
+    "ShapeCollapse",
+    "bootstrap_pvalue",
+    "ccdf",
+    "compare_to",
+    "crackling_check",
+    "equal_count_pdf",
+    "fit_power_law",
+    "gamma_from_sizes",
+    "log_binned_pdf",
+    "mean_profiles",
+    "sample_power_law",
+    "shape_collapse",
+]
