@@ -81,3 +81,29 @@ def test_shape_collapse_bad_input():
         shape_collapse(prof, np.full(5, 3.0), dmin=2, dmax=10)
     with pytest.raises(TypeError, match="Profiles"):
         shape_collapse([[1, 2]], [2.0], dmin=1, dmax=3)
+
+
+def test_collapse_error_is_the_authors_nmse_not_averaged_over_durations():
+    # paper-method.md §5.3: NMSE(g) = sum_T,u (scaled - mean_T)^2 / sum_u mean_T^2, no 1/n_T factor
+    from crit.profiles import Profiles
+    from crit.stats import shape_collapse
+
+    rng = np.random.default_rng(3)
+    durations, profiles = [], []
+    for T in (10, 14, 20, 28):
+        for _ in range(5):
+            t = (np.arange(T) + 0.5) / T
+            profiles.append(T**0.6 * np.sqrt(t * (1 - t)) * (1 + 0.2 * rng.standard_normal(T)))
+            durations.append(T)
+    res = shape_collapse(Profiles.from_list(profiles), durations, dmin=10, dmax=28, min_count=5,
+                         gamma_range=(1.0, 2.5), gamma_step=0.01)
+    u = (np.arange(50) + 0.5) / 50
+    k = 40  # gamma = 1.40
+    scaled = []
+    for T in (10, 14, 20, 28):
+        mean = np.mean([p for p, d in zip(profiles, durations) if d == T], axis=0)
+        scaled.append(np.interp(u, (np.arange(T) + 0.5) / T, mean) / T ** (res.gammas[k] - 1))
+    scaled = np.array(scaled)
+    centre = scaled.mean(0)
+    expected = np.sum((scaled - centre) ** 2) / np.sum(centre**2)
+    assert res.errors[k] == pytest.approx(expected, rel=1e-10)

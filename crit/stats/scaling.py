@@ -297,7 +297,9 @@ def shape_collapse(profiles, durations, *, dmin, dmax, min_count=20, n_grid=50, 
     logT = np.log(T)
     scaled = resampled[None, :, :] * np.exp(-(gammas[:, None, None] - 1.0) * logT[None, :, None])
     centre = scaled.mean(axis=1, keepdims=True)
-    errors = np.sum((scaled - centre) ** 2, axis=(1, 2)) / np.sum(centre**2, axis=(1, 2)) / T.size
+    # the authors' NMSE (their plots.gamma_shape_collapse): not divided by the number of durations,
+    # which matters for the curvature error sqrt(1/(2a))
+    errors = np.sum((scaled - centre) ** 2, axis=(1, 2)) / np.sum(centre**2, axis=(1, 2))
     j = int(np.argmin(errors))
     at_edge = j < 2 or j > gammas.size - 3
     if at_edge:
