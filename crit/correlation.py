@@ -1,0 +1,149 @@
+r"""Rank correlations of a score with several predictors, with bootstrap intervals and paired tests.
+
+Spearman's :math:`\rho_s` is Pearson's correlation of the ranks (ties get their average rank),
+as :func:`scipy.stats.spearmanr`. Intervals come from a nonparametric bootstrap over the
+observations (rows; here one row per trained network, i.e. per initialisation and seed): the same
+resampled rows serve every predictor, so the difference :math:`\rho_a - \rho_b` of two predictors
+is bootstrapped *paired*, which is what decides whether one predicts better than the other.
+Intervals are percentile intervals of the resampled values.
+
+For a bivariate normal with correlation :math:`\rho`, the population Spearman correlation is
+:math:`\rho_s = (6/\pi)\arcsin(\rho/2)` (Pearson 1907), the known answer of the tests.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from crit import _validate
+from crit.records import Record
+
+__all__ = ["CorrelationTable", "spearman", "spearman_rows", "bootstrap", "normal_spearman"]
+
+
+def normal_spearman(rho):
+    """Population Spearman correlation of a bivariate normal with Pearson correlation ``rho``."""
+    return 6.0 / np.pi * np.arcsin(np.asarray(rho, float) / 2.0)
+
+
+def spearman(x, y) -> float:
+    """Spearman's rank correlation of two 1-d samples (NaN when either is constant)."""
+    x = _validate.finite_array("x", x)
+    y = _validate.finite_array("y", y)
+    if x.size != y.size:
+        raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
+    if x.size < 3:
+        raise ValueError(f"a rank correlation needs at least 3 observations, got {x.size}")
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float(stats.spearmanr(x, y).statistic)
+
+
+def spearman_rows(x, y):
+    """Spearman's ρ along the last axis of equally shaped arrays (vectorised; NaN for constant rows)."""
+    rx = stats.rankdata(x, axis=-1)
+    ry = stats.rankdata(y, axis=-1)
+    rx = rx - rx.mean(-1, keepdims=True)
+    ry = ry - ry.mean(-1, keepdims=True)
+    den = np.sqrt((rx**2).sum(-1) * (ry**2).sum(-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (rx * ry).sum(-1) / np.where(den > 0, den, 1), np.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class CorrelationTable(Record):
+    """Spearman correlations of one score with k predictors, with bootstrap intervals.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The predictors, in order.
+    rho : numpy.ndarray, shape (k,)
+        Spearman's ρ of the score with each predictor on all observations.
+    low, high : numpy.ndarray, shape (k,)
+        Bootstrap percentile interval of ρ at ``level``.
+    diff, diff_low, diff_high : numpy.ndarray, shape (k, k)
+        ρ_i − ρ_j on all observations and its paired bootstrap interval.
+    p_not_better : numpy.ndarray, shape (k, k)
+        Fraction of resamples with ρ_i − ρ_j ≤ 0: a one-sided bootstrap p-value for
+        "predictor i correlates more strongly than j" (small = i better).
+    n, n_resamples, level
+        Observations, bootstrap resamples and interval level.
+    """
+
+    names: tuple
+    rho: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    diff: np.ndarray
+    diff_low: np.ndarray
+    diff_high: np.ndarray
+    p_not_better: np.ndarray
+    n: int
+    n_resamples: int
+    level: float
+
+    def index(self, name) -> int:
+        """Position of predictor ``name``."""
+        return self.names.index(_validate.choice("name", name, self.names))
+
+
+def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> CorrelationTable:
+    """Spearman's ρ of ``score`` with each predictor, bootstrap intervals and paired differences.
+
+    Parameters
+    ----------
+    score : array_like, shape (n,)
+        The quantity to predict (e.g. test accuracy), one value per observation.
+    predictors : dict
+        ``{name: values}``, each of shape (n,), oriented so that larger is predicted to be better.
+    rng : numpy.random.Generator
+        Draws the resamples (rows with replacement); the same resamples serve every predictor.
+    n_resamples : int
+        Bootstrap resamples.
+    level : float
+        Coverage of the percentile intervals, in (0, 1).
+
+    Returns
+    -------
+    CorrelationTable
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.standard_normal(200)
+    >>> t = bootstrap(x + rng.standard_normal(200), {"x": x, "noise": rng.standard_normal(200)}, rng=rng)
+    >>> bool(t.low[0] > 0.4 and t.p_not_better[0, 1] < 0.01)
+    True
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    if not isinstance(predictors, dict) or not predictors:
+        raise TypeError("predictors must be a non-empty dict {name: values}")
+    y = _validate.finite_array("score", score)
+    names = tuple(str(k) for k in predictors)
+    x = np.stack([_validate.finite_array(f"predictor {k!r}", v) for k, v in predictors.items()])
+    if x.shape[1] != y.size:
+        raise ValueError(f"every predictor needs {y.size} values (one per score), got {x.shape[1]}")
+    if y.size < 3:
+        raise ValueError(f"a rank correlation needs at least 3 observations, got {y.size}")
+    n_resamples = _validate.integer("n_resamples", n_resamples, minimum=10)
+    level = _validate.real("level", level, minimum=0, maximum=1, strict_min=True, strict_max=True)
+    rho = spearman_rows(x, y[None])
+    rows = rng.integers(0, y.size, size=(n_resamples, y.size))
+    boot = spearman_rows(x[:, rows], y[rows][None])  # (k, n_resamples)
+    tails = 100 * np.array([(1 - level) / 2, (1 + level) / 2])
+    diffs = boot[:, None, :] - boot[None, :, :]
+    with warnings.catch_warnings():  # a constant predictor has ρ = NaN in every resample: NaN out
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = np.nanpercentile(boot, tails, axis=1)
+        d_low, d_high = np.nanpercentile(diffs, tails, axis=2)
+        p = np.nanmean(np.where(np.isnan(diffs), np.nan, diffs <= 0), axis=2)
+    return CorrelationTable(
+        names=names, rho=rho, low=low, high=high, diff=rho[:, None] - rho[None, :], diff_low=d_low,
+        diff_high=d_high, p_not_better=p, n=int(y.size), n_resamples=n_resamples, level=level,
+    )
