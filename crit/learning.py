@@ -26,7 +26,7 @@ from crit.records import Record
 from crit.train import Training
 
 __all__ = ["LearningProfile", "PROFILES", "profile", "experiment", "Predictors", "predictors",
-           "observations", "correlations", "PREDICTOR_LABELS"]
+           "observations", "correlations", "PREDICTOR_LABELS", "markdown_label"]
 
 #: Display names of the predictors, all oriented so that a larger value is predicted to learn better.
 PREDICTOR_LABELS = {
@@ -101,6 +101,11 @@ PROFILES = {
                              sigma_b2=(0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5),
                              seeds=5, steps=400, refine=3, scan_inputs=10_000, **_COMMON),
 }
+
+
+def markdown_label(key: str) -> str:
+    """The display name of predictor ``key`` for a Markdown table (``|`` written as ``\\vert``)."""
+    return PREDICTOR_LABELS[_validate.choice("key", key, tuple(PREDICTOR_LABELS))].replace("|", "\\vert ")
 
 
 def profile(name: str) -> LearningProfile:
