@@ -1,0 +1,313 @@
+r"""Finite-size scaling of network avalanches in the width N: sweeps, cut-offs, collapse.
+
+Systems (each at its own finite-width critical point, so that N is the only scale):
+
+``tanh``
+    The paper's network, σ_b² = 0, σ_w² = σ_{w,c}²(N) = exp[ln(N/2) − ψ(N/2)]
+    (:func:`crit.theory.finite_width_critical_sigma_w2`), where ln‖h‖² has zero drift.
+``tanh, driven``
+    The quasi-critical line with a bias drive scaled with N: σ_b² = h q0/N² and
+    σ_w² = σ_{w,c}²(N) − h/N. Per layer the bias adds about Nσ_b² to ‖h‖², so the drift of
+    x = ln(‖h‖²/q0) becomes ln[(σ_w² + Nσ_b² e^{−x}/q0)/σ_{w,c}²] ≈ (h/N)(e^{−x} − 1): zero at the
+    threshold, restoring above it. In the time t = layer/N of the undriven walk (step variance
+    ≈ 2/N) this drift is N-free, so a fixed h is one point of the scaling function: the
+    analogue, for this class, of the field scale h ~ 1/N of mean-field DP (notes §2.4).
+``relu``
+    ReLU, σ_b² = 0, at its own zero-drift point σ_{w,c}²(N) = exp[ln(N/2) − E ψ(K/2)], K ~ Bin(N, ½)
+    the number of positive units (:func:`relu_critical_sigma_w2`).
+
+Why the cut-offs come from N: for tanh at σ_{w,c}²(N) the log-norm walk has only the curvature
+drift −2‖h‖²/N, which caps ‖h‖² at O(1) after O(N) layers; in t = layer/N the walk is
+N-independent, so T_c ∝ N and S_c ∝ √N · N · √q0 ∝ N^{3/2} (free BM: γ = 3/2). Mean-field DP
+would give T_c ∝ N^{1/2}, S_c ∝ N (notes §2.4). ReLU is homogeneous: no curvature, no cap, and
+its cut-off is the depth. The depth is ``depth_per_width · N`` and the surviving fraction is
+reported with every sweep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from crit import _validate, phases, theory, universality
+from crit import avalanches as av
+from crit.records import Record
+from crit.stats import log_binned_pdf
+
+__all__ = ["SYSTEMS", "relu_critical_sigma_w2", "operating_point", "UniversalityProfile", "profile",
+           "sweeps", "FiniteSizeScaling", "finite_size_scaling", "Collapse", "size_collapse", "susceptibility_scans"]
+
+SYSTEMS = ("tanh", "tanh, driven", "relu")
+#: Fits of network avalanches stop at this fraction of T_c = ⟨T²⟩/⟨T⟩: near T_c the walkers that met
+#: the saturation ceiling of tanh come back together and put a shoulder on P(T), which would bias
+#: τ_d downward (seen in the data: τ_d ≈ 1.33 at N = 256 with the full window).
+WINDOW_FRACTION = 0.25
+
+
+def relu_critical_sigma_w2(width) -> float:
+    """Zero-drift σ_w² of ln‖h‖² for a ReLU network of width N at σ_b² = 0.
+
+    With h^{l+1} | h^l ~ N(0, σ_w² m_l I), m_l = N⁻¹ Σ relu(h_j)²: ln q^{l+2} − ln q^{l+1} =
+    ln σ_w² + ln[Σ_{j∈A} z_j²/N] with K = |A| ~ Bin(N, ½) positive units, whose mean is
+    ln σ_w² + E ψ(K/2) − ln(N/2). Tends to 2 (the mean-field ReLU point) as N → ∞.
+
+    Examples
+    --------
+    >>> round(relu_critical_sigma_w2(64), 4)
+    2.0818
+    """
+    n = _validate.integer("width", width, minimum=2)
+    k = np.arange(1, n + 1)
+    w = stats.binom.pmf(k, n, 0.5)
+    return float(np.exp(np.log(n / 2) - np.sum(w * special.digamma(k / 2)) / w.sum()))
+
+
+def operating_point(system: str, width: int, *, drive=1.0, q0=0.1):
+    """(σ_w², σ_b², activation) of ``system`` at width N (see the module docstring)."""
+    _validate.choice("system", system, SYSTEMS)
+    if system == "relu":
+        return relu_critical_sigma_w2(width), 0.0, "relu"
+    critical = theory.finite_width_critical_sigma_w2(width)
+    if system == "tanh":
+        return critical, 0.0, "tanh"
+    return critical - drive / width, drive * q0 / width**2, "tanh"
+
+
+@dataclass(frozen=True)
+class UniversalityProfile:
+    """Sizes of the universality-class figure ("ci": 2 CPU cores, minutes; "paper": a GPU).
+
+    Attributes
+    ----------
+    widths : tuple of int
+    depth_per_width : float
+        Depth = this × N (layers).
+    n_inputs, inputs_per_network : int
+        Inputs per width and system; error bars come from the networks.
+    drive : float
+        h of the driven tanh line (σ_b² = h q0/N²).
+    calibration : str
+        Profile of :func:`crit.universality.calibration`.
+    scan_widths, scan_offsets, scan_n_inputs, scan_depth_per_width
+        Susceptibility scans: σ_w² = σ_{w,c}²(N) + offsets/N^{1/2}... see :func:`susceptibility_scans`.
+    """
+
+    name: str
+    widths: tuple
+    depth_per_width: float
+    n_inputs: int
+    inputs_per_network: int
+    drive: float
+    calibration: str
+    scan_widths: tuple
+    scan_offsets: tuple
+    scan_n_inputs: int
+    scan_depth_per_width: float
+
+    def depth(self, width: int) -> int:
+        return int(round(self.depth_per_width * width))
+
+
+PROFILES = {
+    "ci": UniversalityProfile("ci", (32, 64, 128, 256), 6.0, 2400, 40, 1.0, "ci",
+                              (32, 64, 128), (-0.1, 0.0, 0.1, 0.2, 0.3, 0.45), 600, 2.0),
+    "paper": UniversalityProfile("paper", (64, 128, 256, 512, 1024, 2048), 8.0, 40_000, 200, 1.0, "paper",
+                                 (64, 128, 256, 512, 1024), tuple(np.round(np.arange(-0.1, 0.31, 0.025), 3)),
+                                 10_000, 2.0),
+}
+
+
+def profile(name: str) -> UniversalityProfile:
+    """The sizes of the universality figure for profile ``name`` ("ci" or "paper")."""
+    return PROFILES[_validate.choice("profile", name, tuple(PROFILES))]
+
+
+def sweeps(name: str, *, seed=0, device=None, progress=False) -> dict:
+    """Avalanches of every system at every width, from the results cache or computed and cached.
+
+    Returns
+    -------
+    dict
+        ``{system: {width: Avalanches}}``.
+    """
+    from crit.cache import cached
+
+    p = profile(name)
+    out = {}
+    for i, system in enumerate(SYSTEMS):
+        out[system] = {}
+        for j, width in enumerate(p.widths):
+            w2, b2, act = operating_point(system, width, drive=p.drive)
+            kwargs = dict(width=width, depth=p.depth(width), sigma_w2=w2, sigma_b2=b2, n_inputs=p.n_inputs,
+                          inputs_per_network=p.inputs_per_network, activation=act, seed=seed + 1000 * i + j)
+            out[system][width] = cached(av.Avalanches, kwargs,
+                                        lambda k=kwargs: av.simulate(**k, device=device, progress=progress))
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteSizeScaling(Record):
+    """Exponents and cut-offs of one system against N, their N-exponents and N → ∞ limits.
+
+    Attributes
+    ----------
+    system : str
+    widths : numpy.ndarray
+    tau_s, tau_s_err, tau_d, tau_d_err, gamma, gamma_err : numpy.ndarray
+        Per width (jackknife over networks).
+    size_cutoff, size_cutoff_err, duration_cutoff, duration_cutoff_err : numpy.ndarray
+        S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T²⟩/⟨T⟩ per width.
+    surviving_fraction : numpy.ndarray
+    size_cutoff_exponent, size_cutoff_exponent_err, duration_cutoff_exponent, duration_cutoff_exponent_err : float
+        Slopes of log S_c and log T_c against log N (weighted least squares).
+    limit : dict
+        ``{"tau_s": (value, error), "tau_d": …, "gamma": …}`` at N → ∞ from a fit in 1/N.
+    """
+
+    system: str
+    widths: np.ndarray
+    tau_s: np.ndarray
+    tau_s_err: np.ndarray
+    tau_d: np.ndarray
+    tau_d_err: np.ndarray
+    gamma: np.ndarray
+    gamma_err: np.ndarray
+    size_cutoff: np.ndarray
+    size_cutoff_err: np.ndarray
+    duration_cutoff: np.ndarray
+    duration_cutoff_err: np.ndarray
+    surviving_fraction: np.ndarray
+    size_cutoff_exponent: float
+    size_cutoff_exponent_err: float
+    duration_cutoff_exponent: float
+    duration_cutoff_exponent_err: float
+    limit: dict
+
+    def exponents_at(self, k: int, name=None) -> universality.Exponents:
+        """The exponents of width index ``k`` as an :class:`~crit.universality.Exponents` (no windows)."""
+        return universality.Exponents(
+            name or f"{self.system}, N={int(self.widths[k])}", self.tau_s[k], self.tau_s_err[k], self.tau_d[k],
+            self.tau_d_err[k], self.gamma[k], self.gamma_err[k], self.size_cutoff[k], self.size_cutoff_err[k],
+            self.duration_cutoff[k], self.duration_cutoff_err[k], (), (), (), 0, 0, float(self.surviving_fraction[k]))
+
+    def limit_exponents(self) -> universality.Exponents:
+        """The N → ∞ extrapolation as an :class:`~crit.universality.Exponents`."""
+        (ts, es), (td, ed), (g, eg) = (self.limit[k] for k in ("tau_s", "tau_d", "gamma"))
+        nan = float("nan")
+        return universality.Exponents(f"{self.system}, N→∞", ts, es, td, ed, g, eg, nan, nan, nan, nan,
+                                      (), (), (), 0, 0, nan)
+
+
+def _measure(a: av.Avalanches, name):
+    return universality.measure(a.sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
+                                discrete_sizes=False, discrete_durations=True, dmin=3.0, gamma_dmin=3.0, name=name, fixed_dmin=True,
+                                window_fraction=WINDOW_FRACTION)
+
+
+def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
+    """Measure every width of one system (``{width: Avalanches}``) and fit the N-dependence."""
+    widths = np.array(sorted(system_sweeps))
+    ex = [_measure(system_sweeps[w], f"{system}, N={w}") for w in widths]
+    col = lambda attr: np.array([getattr(e, attr) for e in ex])  # noqa: E731
+    se, de = col("size_cutoff"), col("duration_cutoff")
+    s_exp = universality.power_law_in_width(widths, se, col("size_cutoff_err"))
+    d_exp = universality.power_law_in_width(widths, de, col("duration_cutoff_err"))
+    limit = {}
+    for key in ("tau_s", "tau_d", "gamma"):
+        a, a_err, _ = universality.extrapolate(widths, col(key), np.maximum(col(key + "_err"), 1e-3))
+        limit[key] = (a, a_err)
+    return FiniteSizeScaling(
+        system, widths, col("tau_s"), col("tau_s_err"), col("tau_d"), col("tau_d_err"), col("gamma"),
+        col("gamma_err"), se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
+        np.array([system_sweeps[w].surviving_fraction for w in widths]), *s_exp, *d_exp, limit,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Collapse(Record):
+    """Data collapse P(S) = S^{-τ} F(S/N^{σ}) over widths.
+
+    Attributes
+    ----------
+    widths : numpy.ndarray
+    x, y : numpy.ndarray, shape (n_widths, n_bins)
+        Log-binned P(S) as ``x = S/N^σ`` and ``y = P(S) S^τ`` (NaN where a bin is empty).
+    tau, sigma : float
+        Exponents used (τ from the fits, σ the fitted cut-off exponent).
+    quality : float
+        Mean over pairs of widths of the mean squared difference of ln y on the overlap of their x
+        ranges (0: perfect collapse; dimensionless).
+    best_sigma, sigma_grid, quality_grid
+        σ minimising the quality at fixed τ, on ``sigma_grid``.
+    """
+
+    widths: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    tau: float
+    sigma: float
+    quality: float
+    best_sigma: float
+    sigma_grid: np.ndarray
+    quality_grid: np.ndarray
+
+
+def _collapse_quality(widths, centers, pdfs, tau, sigma):
+    lx = [np.log(c / n**sigma) for c, n in zip(centers, widths)]
+    ly = [np.log(p * c**tau) for c, p in zip(centers, pdfs)]
+    out = []
+    for i in range(len(widths)):
+        for j in range(i + 1, len(widths)):
+            lo, hi = max(lx[i][0], lx[j][0]), min(lx[i][-1], lx[j][-1])
+            if hi <= lo:
+                continue
+            grid = np.linspace(lo, hi, 30)
+            out.append(np.mean((np.interp(grid, lx[i], ly[i]) - np.interp(grid, lx[j], ly[j])) ** 2))
+    return float(np.mean(out)) if out else np.nan
+
+
+def size_collapse(system_sweeps: dict, tau: float, sigma: float) -> Collapse:
+    """Collapse the size distributions of all widths with ``tau`` and cut-off exponent ``sigma``."""
+    widths = np.array(sorted(system_sweeps))
+    centers, pdfs = [], []
+    for w in widths:
+        a = system_sweeps[w]
+        s = a.sizes[~a.survived & (a.sizes > 0)]
+        b = log_binned_pdf(s, discrete=False, bins_per_decade=6)
+        ok = b.counts >= 5
+        centers.append(b.centers[ok])
+        pdfs.append(b.density[ok])
+    grid = np.round(np.arange(0.5, 2.51, 0.05), 3)
+    qual = np.array([_collapse_quality(widths, centers, pdfs, tau, g) for g in grid])
+    n_max = max(c.size for c in centers)
+    pad = lambda arrs: np.array([np.pad(a, (0, n_max - a.size), constant_values=np.nan) for a in arrs])  # noqa: E731
+    x = pad([c / n**sigma for c, n in zip(centers, widths)])
+    y = pad([p * c**tau for c, p in zip(centers, pdfs)])
+    return Collapse(widths, x, y, float(tau), float(sigma), _collapse_quality(widths, centers, pdfs, tau, sigma),
+                    float(grid[np.nanargmin(qual)]), grid, qual)
+
+
+def susceptibility_scans(name: str, *, seed=0, device=None, progress=False) -> dict:
+    """σ_w² scans of the tanh network (σ_b² = 0) around σ_{w,c}²(N), one per width, via :func:`crit.phases.scan`.
+
+    The grid is σ_{w,c}²(N) + offsets/√N so that it narrows with N (cached).
+
+    Returns
+    -------
+    dict
+        ``{width: PhaseScan}``; :func:`crit.phases.peaks` locates the peaks.
+    """
+    from crit.cache import cached
+
+    p = profile(name)
+    out = {}
+    for j, width in enumerate(p.scan_widths):
+        grid = theory.finite_width_critical_sigma_w2(width) + np.array(p.scan_offsets) / np.sqrt(width)
+        kwargs = dict(sigma_w2=grid.tolist(), sigma_b2=0.0, width=width,
+                      depth=int(round(p.scan_depth_per_width * width)), n_inputs=p.scan_n_inputs,
+                      inputs_per_network=p.inputs_per_network, seed=seed + 50_000 + 100 * j)
+        out[width] = cached(phases.PhaseScan, kwargs,
+                            lambda k=kwargs: phases.scan(**k, device=device, progress=progress))
+    return out

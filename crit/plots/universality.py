@@ -1,0 +1,95 @@
+"""Figures of the chapter "universality classes" (compute lives in :mod:`crit.finite_size`, :mod:`crit.universality`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crit import style, universality
+
+_MARKERS = {"mean-field DP": "s", "ABBM c=1/2": "D", "free BM": "o", "1+1-D DP": "^"}
+
+
+def cutoffs(fss: dict):
+    """S_c and T_c against N (log–log) for every system, with the free-BM and mean-field-DP slopes.
+
+    Parameters
+    ----------
+    fss : dict
+        ``{system: FiniteSizeScaling}``.
+    """
+    fig, (ax_s, ax_t) = style.figure(1, 2, aspect=0.85)
+    colors = style.colors(len(fss), "colorblind")
+    for (system, f), color in zip(fss.items(), colors):
+        ax_s.errorbar(f.widths, f.size_cutoff, f.size_cutoff_err, fmt="o-", color=color,
+                      label=f"{system}: $N^{{{f.size_cutoff_exponent:.2f}\\pm{f.size_cutoff_exponent_err:.2f}}}$")
+        ax_t.errorbar(f.widths, f.duration_cutoff, f.duration_cutoff_err, fmt="o-", color=color,
+                      label=f"{system}: $N^{{{f.duration_cutoff_exponent:.2f}\\pm{f.duration_cutoff_exponent_err:.2f}}}$")
+    n = np.array([min(f.widths.min() for f in fss.values()), max(f.widths.max() for f in fss.values())], float)
+    for ax, (free, mf), y0 in ((ax_s, (1.5, 1.0), 150.0), (ax_t, (1.0, 0.5), 60.0)):
+        ax.plot(n, y0 * (n / n[0]) ** free, "k--", lw=1, label=f"free BM: $N^{{{free:g}}}$")
+        ax.plot(n, y0 * (n / n[0]) ** mf, "k:", lw=1, label=f"mean-field DP: $N^{{{mf:g}}}$")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("width $N$")
+        ax.legend(fontsize="x-small")
+    ax_s.set_ylabel("$S_c = \\langle S^2\\rangle / \\langle S\\rangle$")
+    ax_t.set_ylabel("$T_c = \\langle T^2\\rangle / \\langle T\\rangle$ (layers)")
+    ax_s.set_title("size cut-off")
+    ax_t.set_title("duration cut-off")
+    return fig
+
+
+def exponents_vs_width(fss: dict):
+    """τ_s, τ_d and γ against 1/N with the N → ∞ extrapolation and the two reference values."""
+    fig, axes = style.figure(1, 3, aspect=0.9)
+    colors = style.colors(len(fss), "colorblind")
+    keys = (("tau_s", "$\\tau_s$", 0), ("tau_d", "$\\tau_d$", 1), ("gamma", "$\\gamma$", 2))
+    for ax, (key, label, i) in zip(axes, keys):
+        for (system, f), color in zip(fss.items(), colors):
+            x = 1.0 / f.widths
+            ax.errorbar(x, getattr(f, key), getattr(f, key + "_err"), fmt="o", color=color, label=system)
+            value, err = f.limit[key]
+            if np.isfinite(value):
+                ax.errorbar([0.0], [value], [err], fmt="*", ms=9, color=color)
+        for name in ("free BM", "mean-field DP", "1+1-D DP"):
+            ax.axhline(universality.REFERENCE_CLASSES[name][i], color="0.4", lw=0.8,
+                       ls={"free BM": "--", "mean-field DP": ":", "1+1-D DP": "-."}[name])
+        ax.set_xlabel("$1/N$")
+        ax.set_title(label)
+        ax.set_xlim(left=-0.002)
+    axes[0].legend(fontsize="x-small")
+    axes[2].text(0.98, 0.02, "lines: free BM (--), MF DP (:), 1+1-D DP (-.); stars: $N\\to\\infty$",
+                 transform=axes[2].transAxes, ha="right", fontsize="x-small")
+    return fig
+
+
+def collapse(collapses: dict):
+    """P(S) S^τ against S/N^σ for every system (one panel each), widths coloured."""
+    fig, axes = style.figure(1, len(collapses), aspect=0.9)
+    axes = np.atleast_1d(axes)
+    for ax, (system, c) in zip(axes, collapses.items()):
+        for k, (w, color) in enumerate(zip(c.widths, style.colors(len(c.widths)))):
+            ax.plot(c.x[k], c.y[k], "o-", ms=3, color=color, label=f"$N={int(w)}$")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(f"$S / N^{{{c.sigma:.2f}}}$")
+        ax.set_title(f"{system}: quality {c.quality:.2f}")
+    axes[0].set_ylabel("$P(S)\\, S^{\\tau_s}$")
+    axes[0].legend(fontsize="x-small")
+    return fig
+
+
+def class_plane(systems):
+    """Measured (τ_s, τ_d) with errors, and the reference classes marked, in the (τ_s, τ_d) plane."""
+    fig, ax = style.figure(aspect=0.75)
+    for name, (ts, td, _) in universality.REFERENCE_CLASSES.items():
+        ax.plot(ts, td, _MARKERS[name], ms=13, mfc="none", mec="0.2", mew=1.5)
+        ax.annotate(name, (ts, td), textcoords="offset points", xytext=(8, 6), fontsize="small")
+    c = np.linspace(0, 1, 20)
+    ax.plot((3 - c) / 2, 2 - c, color="0.6", lw=0.8, ls="--", label="ABBM line $((3-c)/2,\\,2-c)$")
+    for e, color in zip(systems, style.colors(len(systems), "colorblind")):
+        ax.errorbar(e.tau_s, e.tau_d, xerr=e.tau_s_err, yerr=e.tau_d_err, fmt="o", color=color, label=e.name)
+    ax.set_xlabel("size exponent $\\tau_s$")
+    ax.set_ylabel("duration exponent $\\tau_d$")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize="x-small")
+    return fig
