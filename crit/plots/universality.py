@@ -31,6 +31,9 @@ def cutoffs(fss: dict):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("width $N$")
+        ax.set_xticks(sorted({int(w) for f in fss.values() for w in f.widths}))
+        ax.xaxis.set_major_formatter("{x:g}")
+        ax.xaxis.set_minor_formatter("")
         ax.legend(fontsize="x-small")
     ax_s.set_ylabel("$S_c = \\langle S^2\\rangle / \\langle S\\rangle$")
     ax_t.set_ylabel("$T_c = \\langle T^2\\rangle / \\langle T\\rangle$ (layers)")
@@ -84,7 +87,8 @@ def class_plane(systems):
     fig, ax = style.figure(aspect=0.75)
     for name, (ts, td, _) in universality.REFERENCE_CLASSES.items():
         ax.plot(ts, td, _MARKERS[name], ms=13, mfc="none", mec="0.2", mew=1.5)
-        ax.annotate(name, (ts, td), textcoords="offset points", xytext=(8, 6), fontsize="small")
+        offset = (-75, -16) if name.startswith("ABBM") else (8, 6)
+        ax.annotate(name, (ts, td), textcoords="offset points", xytext=offset, fontsize="small")
     c = np.linspace(0, 1, 20)
     ax.plot((3 - c) / 2, 2 - c, color="0.6", lw=0.8, ls="--", label="ABBM line $((3-c)/2,\\,2-c)$")
     for e, color in zip(systems, style.colors(len(systems), "colorblind")):
