@@ -305,7 +305,7 @@ def _grid(spec):
     return np.linspace(first, last, int(number))
 
 
-def phase_diagram(name: str, *, seed: int = 0, device=None, progress=None) -> dict:
+def phase_diagram(name: str, *, seed: int = 0, device=None, progress=False) -> dict:
     """Every scan of the phase-diagram figure, from the results cache or computed and cached.
 
     Returns
