@@ -14,6 +14,7 @@ from crit.stats.binning import CCDF, BinnedPDF, ccdf, equal_count_pdf, log_binne
 from crit.stats.compare import ALTERNATIVES, LikelihoodRatio, compare_to
 from crit.stats.goodness import BootstrapResult, bootstrap_pvalue
 from crit.stats.powerlaw import PowerLawFit, fit_power_law, sample_power_law
+from crit.stats.support import support_search
 from crit.stats.scaling import (
     CracklingCheck,
     GammaFit,
@@ -45,4 +46,5 @@ __all__ = [
     "mean_profiles",
     "sample_power_law",
     "shape_collapse",
+    "support_search",
 ]
