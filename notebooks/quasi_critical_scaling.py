@@ -1,0 +1,207 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Quasi-critical scaling
+#
+# **Claim** (Ghavasieh et al. {cite}`ghavasieh2025physics`): avalanches in random deep networks
+# follow power laws, $P(S) \sim S^{-\tau_s}$ and $P(D) \sim D^{-\tau_d}$, with
+# $\langle S\rangle(D) \sim D^{\gamma}$, and the exponents obey the crackling-noise relation
+# $\gamma = (\tau_d - 1)/(\tau_s - 1)$ {cite}`sethna2001crackling` — at the critical point, and
+# approximately in the quasi-critical regime that input drive (biases) creates, where the exponents
+# themselves drift {cite}`fosque2021quasicritical`.
+#
+# We fit every exponent twice: with the authors' choices and with ours (methods page), because how a
+# power law is fitted changes the numbers more than their error bars say. Error bars are the spread
+# over a bootstrap of whole networks (quenched disorder, see the methods page).
+
+# %% tags=["parameters"]
+PROFILE = "ci"  # "ci": width 100, depth 200, 10^5 inputs (2 CPU cores); "paper": the authors' run (GPU)
+SEED = 0  # seed of the simulations and of every bootstrap
+DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
+
+# %%
+import numpy as np
+from IPython.display import Markdown
+
+from crit import crackling, quasicritical, style, tables, universality
+from crit.plots import crackling as plots
+
+style.use()
+config = quasicritical.profile(PROFILE)
+config
+
+# %% [markdown]
+# The simulation at the critical point (the finite-width critical point
+# $\sigma_w^2 = e^{\ln(N/2)-\psi(N/2)}$ of the CI width; the authors' $\sigma_w^2 = 1.002$ at width
+# 500 in the paper profile), the fits and the drive sweep are computed once and cached.
+
+# %% tags=["nbval-ignore-output"]
+results = quasicritical.quasi_critical_scaling(PROFILE, seed=SEED, device=DEVICE)
+point, sweep = results["point"], results["drives"]
+
+# %% [markdown]
+# ## Distributions, fits and $\langle S\rangle(D)$
+#
+# Both fitted power laws are drawn over the range each was fitted on, anchored to the data there.
+
+# %%
+plots.distributions(point);
+
+# %% [markdown]
+# The shape collapse of the mean profiles $\bar V(\ell)$ of avalanches of equal duration, rescaled
+# by $D^{1-\gamma^*}$ (the authors' panel (f)):
+
+# %%
+plots.collapse(point);
+
+# %% [markdown]
+# ## The fits side by side
+
+# %%
+published = PROFILE == "paper"
+headers = ["", "authors' choices", "our choices"] + (["authors' notebook"] if published else [])
+Markdown(tables.markdown(headers, crackling.comparison_rows(point, with_published=published)))
+
+# %%
+a, o, c = point.authors, point.ours, point.collapse
+style.glue("a_tau_s", a.tau_s)
+style.glue("a_tau_d", a.tau_d)
+style.glue("a_gamma", a.gamma)
+style.glue("a_pred", a.gamma_pred)
+style.glue("a_dist", a.distance)
+style.glue("o_tau_s", o.tau_s)
+style.glue("o_tau_d", o.tau_d)
+style.glue("o_dist", o.distance)
+style.glue("o_p_s", o.p_s)
+style.glue("o_p_d", o.p_d)
+style.glue("iid_ratio", a.tau_s_err / a.tau_s_err_iid)
+style.glue("gamma_star", c.gamma)
+
+# %% [markdown]
+# With the authors' choices we find $\tau_s =$ {glue:text}`a_tau_s:.3f`, $\tau_d =$
+# {glue:text}`a_tau_d:.3f`, $\gamma =$ {glue:text}`a_gamma:.3f` against a predicted
+# {glue:text}`a_pred:.3f` ({glue:text}`a_dist:.1f` combined errors apart), and a shape collapse
+# at $\gamma^* =$ {glue:text}`gamma_star:.2f`. The network bootstrap gives errors
+# {glue:text}`iid_ratio:.1f` times the i.i.d. formula the authors quote: quenched disorder, not
+# counting, sets the precision.
+#
+# Our choices change the answer. Dropping the never-ending avalanches and fitting a truncated power
+# law on the widest plausible range gives $\tau_s =$ {glue:text}`o_tau_s:.3f` and $\tau_d =$
+# {glue:text}`o_tau_d:.3f`, and the goodness-of-fit p-values on those ranges are
+# {glue:text}`o_p_s:.2f` (sizes) and {glue:text}`o_p_d:.2f` (durations): with this many avalanches
+# a pure power law is rejected whenever p < 0.1. Part of the reason is in the definition itself:
+# the authors' duration is $D = k - 2$ for an avalanche that ends at layer $k$, so a clean
+# $P(k) \sim k^{-3/2}$ appears in $D$ as $(D+2)^{-3/2}$, whose local slope only reaches $3/2$ for
+# $D \gg 2$; an untruncated fit from $D = 5$ on a sample censored at the depth, on the other hand,
+# is biased upwards. The authors' $\tau_d$ and ours bracket the free-Brownian value $3/2$.
+
+# %% [markdown]
+# Likelihood ratios of our power-law fits against the alternatives (Vuong's normalised ratio $R$,
+# positive when the power law is favoured, and its p-value; for durations against an untruncated
+# power law at the same $D_{min}$):
+
+# %%
+Markdown(tables.markdown(
+    ["alternative", "sizes: $R$", "sizes: p", "durations: $R$", "durations: p"],
+    [[alt, tables.fmt(s[0], digits=2), tables.fmt(s[1], digits=3), tables.fmt(d[0], digits=2), tables.fmt(d[1], digits=3)]
+     for alt, s, d in zip(point.alternatives, point.lr_sizes, point.lr_durations)],
+))
+
+# %% [markdown]
+# ## The quasi-critical regime
+#
+# With a drive $\sigma_b^2 > 0$ we follow the ridge of the fluctuation susceptibility
+# $\chi_F = N\,\mathrm{Var}_{\rm networks}(\rho)$ (phase-diagram chapter) at the same width and
+# depth, and fit the avalanches simulated on it. The undriven row is the critical point above.
+
+# %%
+plots.drive_exponents(sweep);
+
+# %%
+rows = []
+for k, b2 in enumerate(sweep.sigma_b2):
+    a_k, o_k = sweep.authors[k], sweep.ours[k]
+    rows.append([f"{b2:g}", tables.fmt(sweep.sigma_w2[k], sweep.sigma_w2_err[k], 3),
+                 tables.fmt(sweep.surviving_fraction[k], digits=3)]
+                + [tables.fmt(*a_k[j], 3) for j in range(4)] + [tables.fmt(*o_k[j], 3) for j in range(4)])
+Markdown(tables.markdown(
+    ["$\\sigma_b^2$", "$\\sigma_w^2$", "$\\rho$", "$\\tau_s$ (a)", "$\\tau_d$ (a)", "$\\gamma$ (a)", "$\\gamma_{pred}$ (a)",
+     "$\\tau_s$ (o)", "$\\tau_d$ (o)", "$\\gamma$ (o)", "$\\gamma_{pred}$ (o)"], rows))
+
+# %%
+ratio = sweep.authors[:, 2, 0] / sweep.authors[:, 3, 0]  # gamma / gamma_pred, authors' choices
+style.glue("drift_tau_s", sweep.authors[-1, 0, 0] - sweep.authors[0, 0, 0])
+style.glue("drift_gamma", sweep.authors[-1, 2, 0] - sweep.authors[0, 2, 0])
+style.glue("ratio_min", float(np.nanmin(ratio)))
+style.glue("ratio_max", float(np.nanmax(ratio)))
+style.glue("ours_nan", int(np.isnan(sweep.ours[:, 0, 0]).sum()))
+
+# %% [markdown]
+# What the data show: along the ridge the exponents drift with the drive — with the authors'
+# choices $\tau_s$ changes by {glue:text}`drift_tau_s:.2f` and $\gamma$ by
+# {glue:text}`drift_gamma:.2f` from the undriven point to the strongest drive — while the ratio
+# $\gamma/\gamma_{pred}$ stays between {glue:text}`ratio_min:.2f` and {glue:text}`ratio_max:.2f`.
+# Whether that counts as "approximately holding" depends on the errors in the table: where
+# $|\gamma - \gamma_{pred}|$ exceeds a few combined errors, the relation fails at the precision of
+# this run. Our fits on the ridge are noisier (fewer avalanches end when the drive keeps activity
+# alive; rows that could not be fitted at all: {glue:text}`ours_nan`).
+
+# %% [markdown]
+# ## Against the reference classes
+#
+# Where the measured exponents sit in the $(\tau_s, \tau_d)$ plane, with the mean-field
+# directed-percolation / branching class $(3/2, 2)$, the absorbed free Brownian motion $(4/3, 3/2)$,
+# 1+1-dimensional directed percolation and the driven ABBM line (methods page).
+
+# %%
+points = {
+    "critical point, authors' fit": (a.tau_s, a.tau_s_err, a.tau_d, a.tau_d_err),
+    "critical point, our fit": (o.tau_s, o.tau_s_err, o.tau_d, o.tau_d_err),
+}
+for k in range(1, sweep.sigma_b2.size):
+    points[f"ridge σ_b²={sweep.sigma_b2[k]:g}, authors' fit"] = tuple(sweep.authors[k, :2].ravel())
+plots.exponent_plane(points, universality.REFERENCE_CLASSES);
+
+# %%
+driven = sweep.authors[1:]
+off_line = driven[:, 1, 0] - (2 * driven[:, 0, 0] - 1)  # τ_d − (2τ_s − 1): distance from the ABBM line
+style.glue("abbm_off", float(np.nanmax(np.abs(off_line))) if off_line.size else float("nan"))
+style.glue("abbm_gamma", float(np.nanmean(driven[:, 2, 0])) if off_line.size else float("nan"))
+
+# %% [markdown]
+# With the authors' fits the driven points lie within {glue:text}`abbm_off:.2f` of the line
+# $\tau_d = 2\tau_s - 1$ of the driven ABBM model (mean-field Barkhausen noise, drive $c$), and
+# their mean $\gamma$ is {glue:text}`abbm_gamma:.2f` against the ABBM value 2: the drive moves the
+# exponents along the Barkhausen line, as quasi-criticality predicts. Our fits, with their own
+# ranges and the never-ending avalanches removed, do not confirm it at this size.
+
+# %% [markdown]
+# **Why the tanh network sits where it does.** For one input the layers' weights are fresh, so
+# $\lVert h^{l+1}\rVert^2 = \sigma_w^2\,(\lVert\varphi(h^l)\rVert^2/N)\,\chi^2_N$: the logarithm of the
+# norm performs a random walk with step variance $\approx 2/N$ and a drift that vanishes at the
+# finite-width critical point $\sigma_w^2 = e^{\ln(N/2)-\psi(N/2)} \approx 1 + 1/N$. The avalanche is
+# the excursion of that walk above its starting point: an absorbed free Brownian motion, with
+# $\tau_d = 3/2$, $\gamma = 3/2$ and $\tau_s = 4/3$ for excursions short compared with $N$. For
+# durations of order $N$ the exponential map from $\ln\lVert h\rVert$ to $\lVert h\rVert$ bends
+# $\langle S\rangle(D)$ upwards, so finite networks show $\gamma$ above 3/2 — the crossover that the
+# universality chapter follows with the width. The noise is multiplicative (variance $\propto \rho^2$),
+# not the $\propto\rho$ noise of branching processes, which is why the network is not in the
+# mean-field directed-percolation class (3/2, 2, 2).
+
+# %% [markdown]
+# ```{admonition} Rerun and vary
+# `python -m crit book --only quasi_critical_scaling --profile paper --device cuda` reruns the
+# authors' full run (2,000,000 inputs into width 500, depth 1000). To explore, call
+# `crit.avalanches.simulate(...)` at another point and `crit.crackling.analyse(...)` on it.
+# ```
