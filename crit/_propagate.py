@@ -45,6 +45,10 @@ def compaction_layers(depth: int, device: torch.device) -> set[int]:
     """
     if device.type == "cpu":
         return set(range(1, depth + 1))
+    return _geometric_layers(depth)
+
+
+def _geometric_layers(depth: int) -> set[int]:
     layers, x = set(), 1.0
     while x <= depth:
         layers.add(int(x))
