@@ -2,10 +2,12 @@
 
     python -m crit book [--profile ci|paper] [--only NAME] [--device auto|cpu|cuda] [--seed N] [--force] [--no-html]
     python -m crit notebooks --to-ipynb DIR [--only NAME]
+    python -m crit compute [--profile ci|paper] [--device auto|cpu|cuda] [--only NAME] [--seed N]
 
 ``book`` executes the figure notebooks with papermill into ``book/`` and builds the HTML book into
 ``_build/html`` (see :mod:`crit.book`). ``notebooks`` converts the jupytext sources to ``.ipynb``
-files at their default (CI) parameters, for nbval.
+files at their default (CI) parameters, for nbval. ``compute`` runs the chapters' heavy steps as
+plain Python into the results cache (see :mod:`crit.compute`), e.g. on a GPU machine without Jupyter.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     from crit import book
 
     parser = argparse.ArgumentParser(prog="python -m crit", description="Build the crit companion book.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{book,notebooks}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{book,notebooks,compute}")
 
     p = sub.add_parser("book", help="execute the notebooks and build the HTML book into _build/html")
     p.add_argument("--profile", default="ci", choices=book.PROFILES,
@@ -35,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("notebooks", help="convert the notebook sources to .ipynb (for nbval)")
     n.add_argument("--to-ipynb", required=True, metavar="DIR", type=Path, help="folder to write <name>.ipynb into")
     n.add_argument("--only", action="append", metavar="NAME", help="convert only this notebook (repeatable)")
+    c = sub.add_parser("compute", help="fill the results cache for the chapters, without Jupyter")
+    c.add_argument("--profile", default="ci", choices=book.PROFILES, help="ci or paper (default ci)")
+    c.add_argument("--device", default="auto", choices=book.DEVICES, help="auto, cpu or cuda (default auto)")
+    c.add_argument("--only", action="append", metavar="NAME", help="this chapter only (repeatable)")
+    c.add_argument("--seed", type=int, default=0, help="the notebooks' SEED (default 0)")
     return parser
 
 
@@ -46,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "book":
             return book.build(profile=args.profile, device=args.device, only=args.only, seed=args.seed,
                               force=args.force, html=args.html)
+        if args.command == "compute":
+            from crit import compute
+
+            compute.compute(args.only, profile=args.profile, seed=args.seed, device=args.device)
+            return 0
         written = book.convert_all(book.find_root() / "notebooks", args.to_ipynb, only=args.only)
         for path in written:
             print(f"wrote {path}")

@@ -1,0 +1,35 @@
+"""The plain-Python compute entry point covers every chapter and fills the cache the notebooks read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crit import compute
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_notebook_has_a_compute_step():
+    notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.py")}
+    assert notebooks == set(compute.CHAPTERS)
+
+
+def test_compute_fills_the_cache_that_the_chapter_reads(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRIT_CACHE_DIR", str(tmp_path))
+    calls = []
+    monkeypatch.setitem(compute.CHAPTERS, "phase_diagram", lambda p, s, d: calls.append((p, s, d.type)))
+    timings = compute.compute(["phase_diagram"], profile="paper", seed=3, device="cpu", log=lambda *_: None)
+    assert calls == [("paper", 3, "cpu")] and set(timings) == {"phase_diagram"}
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(names=["nope"]), "chapter"),
+    (dict(profile="huge"), "profile"),
+    (dict(device="tpu"), "device"),
+    (dict(seed=-1), "seed"),
+])
+def test_bad_arguments_are_named(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        compute.compute(**kwargs)
