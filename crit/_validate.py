@@ -73,3 +73,13 @@ def finite_array(name, values, *, ndim=1, allow_empty=False, dtype=float):
             f"first at index {int(np.flatnonzero(bad.ravel())[0])}; remove them first"
         )
     return arr
+
+
+def rng(name, value, *, allow_seed=False):
+    """Return ``value`` as a :class:`numpy.random.Generator` (an int seed too if ``allow_seed``)."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if allow_seed and isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return np.random.default_rng(int(value))
+    valid = "a numpy.random.Generator or an int seed" if allow_seed else "a numpy.random.Generator"
+    raise TypeError(f"{name} must be {valid}, got {value!r} ({type(value).__name__})")

@@ -120,8 +120,7 @@ def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> Correl
     >>> bool(t.low[0] > 0.4 and t.p_not_better[0, 1] < 0.01)
     True
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = _validate.rng("rng", rng)
     if not isinstance(predictors, dict) or not predictors:
         raise TypeError("predictors must be a non-empty dict {name: values}")
     y = _validate.finite_array("score", score)

@@ -132,8 +132,7 @@ def network_resamples(network, n_boot, rng):
     numpy.ndarray
         Indices of the avalanches of a resample of the networks (drawn with replacement).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = _validate.rng("rng", rng)
     order = np.argsort(network, kind="stable")
     ids, starts, counts = np.unique(network[order], return_index=True, return_counts=True)
     if ids.size < 3:
@@ -265,8 +264,7 @@ def analyse(
     """
     if not isinstance(rec, Avalanches):
         raise TypeError(f"rec must be a crit.avalanches.Avalanches record, got {type(rec).__name__}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = _validate.rng("rng", rng)
     if rec.profiles is None:
         raise ValueError("rec has no profiles: simulate with record_profiles=True for the shape collapse")
     n_boot = _validate.integer("n_boot", n_boot, minimum=3)

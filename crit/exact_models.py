@@ -61,14 +61,6 @@ class ExactAvalanches(Record):
     exact_durations: np.ndarray | None = None
 
 
-def _rng(rng):
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy.random.Generator or an int seed, got {rng!r} ({type(rng).__name__})")
-
-
 def _profiles_from_steps(ids, values, n):
     """Profiles from per-step (avalanche id, value) records appended in time order."""
     ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
@@ -107,7 +99,7 @@ def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_profiles=True,
     n_trees = _validate.integer("n_trees", n_trees, minimum=1)
     m = _validate.real("m", m, minimum=0.0)
     max_generations = _validate.integer("max_generations", max_generations, minimum=1)
-    rng = _rng(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     sizes = np.ones(n_trees, dtype=np.int64)
     durations = np.ones(n_trees, dtype=np.int64)
     alive = np.arange(n_trees)
@@ -156,7 +148,7 @@ def random_walk_excursions(n_walks, *, max_steps=100_000, keep_profiles=True, rn
     """
     n_walks = _validate.integer("n_walks", n_walks, minimum=1)
     max_steps = _validate.integer("max_steps", max_steps, minimum=1)
-    rng = _rng(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     sizes = np.zeros(n_walks, dtype=np.int64)
     durations = np.zeros(n_walks, dtype=np.int64)
     alive = np.arange(n_walks)
@@ -214,7 +206,7 @@ def abbm(n_runs, *, c=0.0, v0=0.1, dt=2e-3, max_time=100.0, keep_profiles=False,
     v0 = _validate.real("v0", v0, minimum=0.0, strict_min=True)
     dt = _validate.real("dt", dt, minimum=0.0, strict_min=True)
     max_time = _validate.real("max_time", max_time, minimum=dt)
-    rng = _rng(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     exact = v0 / rng.gamma(1.0 - c, 1.0, size=n_runs)
     sizes = np.zeros(n_runs)
     steps = np.zeros(n_runs, dtype=np.int64)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.exact_models import ExactAvalanches, _profiles_from_steps, _rng
+from crit.exact_models import ExactAvalanches, _profiles_from_steps
 from crit.records import Record
 
 __all__ = ["P_C", "DELTA", "THETA", "AVALANCHE_EXPONENTS", "Spreading", "bond_dp", "spreading"]
@@ -117,7 +117,7 @@ def bond_dp(n_runs, *, p=P_C, max_steps=2000, keep_profiles=False, rng) -> Exact
     n_runs = _validate.integer("n_runs", n_runs, minimum=1)
     p = _validate.real("p", p, minimum=0.0, maximum=1.0, strict_min=True)
     max_steps = _validate.integer("max_steps", max_steps, minimum=1)
-    rng = _rng(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     sizes = np.zeros(n_runs, dtype=np.int64)
     durations = np.zeros(n_runs, dtype=np.int64)
     rec_ids, rec_vals = [], []
@@ -158,7 +158,7 @@ def spreading(n_runs, *, p=P_C, max_steps=1000, rng) -> Spreading:
     n_runs = _validate.integer("n_runs", n_runs, minimum=1)
     p = _validate.real("p", p, minimum=0.0, maximum=1.0, strict_min=True)
     max_steps = _validate.integer("max_steps", max_steps, minimum=1)
-    rng = _rng(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     alive = np.zeros(max_steps)
     active = np.zeros(max_steps)
 

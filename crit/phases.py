@@ -210,8 +210,7 @@ def ridge(sigma_w2, chi, err, *, rng, n_resamples=200):
     -------
     (peak, peak_err, height) : tuple of numpy.ndarray, shape (n_b,)
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = _validate.rng("rng", rng)
     x = _validate.finite_array("sigma_w2", sigma_w2)
     chi = np.atleast_2d(np.asarray(chi, float))
     err = np.atleast_2d(np.asarray(err, float))

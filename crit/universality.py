@@ -283,7 +283,7 @@ def calibration(profile="ci", *, rng) -> dict:
         ``{name: Exponents}``, names as in :data:`REFERENCE_CLASSES`.
     """
     n, scale = CALIBRATION_SIZES[_validate.choice("profile", profile, tuple(CALIBRATION_SIZES))]
-    rng = exact_models._rng(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     cap = int(1000 * scale)
     runs = {
         "mean-field DP": (exact_models.galton_watson(n, max_generations=cap, keep_profiles=False, rng=rng), True, True),

@@ -70,14 +70,3 @@ def tail_size(n_tail, xmin, xmax):
             f"only {n_tail} data point(s) lie {where}; at least {MIN_TAIL} are needed to fit a "
             "power-law tail (lower xmin or raise xmax)"
         )
-
-
-def rng_of(rng):
-    """A numpy Generator from a Generator, an int seed, or raise."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"rng must be a numpy.random.Generator or an int seed, got {rng!r} ({type(rng).__name__})"
-    )

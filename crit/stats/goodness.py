@@ -76,7 +76,7 @@ def bootstrap_pvalue(data, fit, *, n_sets=1000, rng):
     if not isinstance(fit, PowerLawFit):
         raise TypeError(f"fit must be a PowerLawFit, got {type(fit).__name__}")
     n_sets = _validate.integer("n_sets", n_sets, minimum=1)
-    rng = _checks.rng_of(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     x = _checks.positive_data(data, discrete=fit.discrete)
     if fit.xmax is not None:
         x = x[x <= fit.xmax]

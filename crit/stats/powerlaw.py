@@ -241,7 +241,7 @@ def sample_power_law(alpha, xmin, size, *, discrete, xmax=None, rng):
     xmax : float, optional
     rng : numpy.random.Generator or int
     """
-    rng = _checks.rng_of(rng)
+    rng = _validate.rng("rng", rng, allow_seed=True)
     u = rng.random(size)
     beta = alpha - 1.0
     if not discrete:
