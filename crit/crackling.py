@@ -174,8 +174,12 @@ def _authors_set(s, d, network, n_boot, rng, xmin_s=0.5, xmin_d=5, min_count=100
         g = stats.gamma_from_sizes(s[keep], d[keep], weighting="authors", min_count=min_count, dmin=xmin_d)
         return ts, td, g
 
+    def exponents(idx):
+        ts, td, g = fit(idx)
+        return ts[0], td[0], g.gamma
+
     ts, td, g = fit(np.arange(s.size))
-    boot = _bootstrap(lambda idx: (lambda r: (r[0][0], r[1][0], r[2].gamma))(fit(idx)), network, n_boot, rng)
+    boot = _bootstrap(exponents, network, n_boot, rng)
     errs = [_spread(boot[:, k]) for k in range(3)]
     pred, pred_err = _prediction(ts[0], td[0], errs[0], errs[1])
     return ExponentSet(
