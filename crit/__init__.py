@@ -7,22 +7,13 @@ The science behind the companion book of *Toward a Physics of Deep Learning and 
     record = crit.avalanches.simulate(width=100, depth=200, sigma_w2=1.01, n_inputs=10_000)
 """
 
+import pkgutil
 from importlib import import_module
 
 __version__ = "0.1.0"
 
-_SUBMODULES = (
-    "activations",
-    "avalanches",
-    "book",
-    "cache",
-    "exact_models",
-    "phases",
-    "plots",
-    "stats",
-    "style",
-    "theory",
-)
+# every public submodule, found on disk rather than listed by hand
+_SUBMODULES = tuple(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 
 
 def __getattr__(name):
