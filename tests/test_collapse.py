@@ -1,0 +1,57 @@
+"""The size collapse recovers (τ, σ) of data built with exact finite-size scaling, and says when
+there is none.
+
+Known answer: exact finite-size scaling, P(S; N) = (τ − 1) S^{-τ} exp(−S/N^σ) on S ≥ 1, with
+τ = 3/2 and σ = 1 (the mean-field-DP values; notes §2.4). A Pareto draw is kept with probability
+exp(−S/N^σ); a rejected draw becomes a "small avalanche" of size 1/2, below every ``s_min``, so that
+the normalisation does not depend on N (dropping them would add the correction 1/Z(N) ≈ 1 + √(π/N^σ)
+to every curve, a real correction to scaling that biases τ by about 0.03 at N = 100).
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from crit import collapse
+
+
+def scaled_sizes(width, n, tau, sigma, rng):
+    s = rng.uniform(size=n) ** (-1.0 / (tau - 1.0))  # Pareto, P(S) ∝ S^-tau on S ≥ 1
+    s[rng.uniform(size=n) >= np.exp(-s / width**sigma)] = 0.5
+    return SimpleNamespace(sizes=s, survived=np.zeros(n, bool), network=np.arange(n) % 20)
+
+
+def sweep(tau, sigma, rng, widths=(100, 400, 1600, 6400), n=40_000):
+    return {w: scaled_sizes(w, n, tau, sigma, rng) for w in widths}
+
+
+def test_collapse_recovers_tau_and_sigma():
+    c = collapse.size_collapse(sweep(1.5, 1.0, np.random.default_rng(0)), s_min=3.0)
+    assert not c.at_edge
+    assert abs(c.tau - 1.5) < 3 * c.tau_err + 0.01, (c.tau, c.tau_err)
+    assert abs(c.sigma - 1.0) < 3 * c.sigma_err + 0.03, (c.sigma, c.sigma_err)
+    assert c.sigma_err < 0.1 and c.quality < 3.0
+
+
+def test_quality_is_worse_for_the_wrong_exponent():
+    data = sweep(1.5, 1.0, np.random.default_rng(1))
+    curves = [collapse.cumulative_curve(data[w].sizes, 3.0) for w in sorted(data)]
+    widths = np.array(sorted(data), float)
+    assert collapse.quality(curves, widths, 1.5, 1.5) > 10 * collapse.quality(curves, widths, 1.5, 1.0)
+
+
+def test_no_width_dependence_means_no_collapse_inside_the_box():
+    rng = np.random.default_rng(2)
+    same = {w: scaled_sizes(1000, 40_000, 1.5, 1.0, rng) for w in (100, 400, 1600)}
+    c = collapse.size_collapse(same, s_min=3.0, sigma_range=(0.3, 2.0))
+    assert c.at_edge and c.sigma == pytest.approx(0.3, abs=0.05)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="at least 2 widths"):
+        collapse.size_collapse({100: scaled_sizes(100, 100, 1.5, 1.0, np.random.default_rng(0))})
+    with pytest.raises(ValueError, match="sizes"):
+        collapse.cumulative_curve([1.0, np.nan])
+    with pytest.raises(ValueError, match="at least 10"):
+        collapse.cumulative_curve([1.0, 2.0])
