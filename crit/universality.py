@@ -7,8 +7,9 @@ and a *group* label per avalanche (a network, or a batch of independent runs), i
   ``[xmin, xmax]`` (:func:`crit.stats.fit_power_law`; xmin by the minimum KS distance, xmax below
   the cut-off, see :func:`measure`),
 * γ of ⟨S⟩(T) ~ T^γ on log-spaced bins of T,
-* the cut-offs S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T²⟩/⟨T⟩ (for ``P(x) ~ x^-τ f(x/x_c)`` with τ < 2 the
-  ratio scales as x_c),
+* the cut-offs S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T³⟩/⟨T²⟩ (for ``P(x) ~ x^-τ f(x/x_c)`` the ratio
+  ⟨x^{k+1}⟩/⟨x^k⟩ scales as x_c when τ < k + 1; durations use k = 2 because mean-field DP has
+  τ_d = 2, where ⟨T²⟩/⟨T⟩ ∝ x_c / ln x_c),
 
 with errors from a delete-one-group jackknife, so that network-to-network (quenched) variation is
 in the error bars (`paper-method.md` §7). :func:`classify` then measures the distance of (τ_s, τ_d,
@@ -75,7 +76,7 @@ class Exponents(Record):
     gamma, gamma_err : float
         Slope of log ⟨S⟩ against log T on ``gamma_window``.
     size_cutoff, size_cutoff_err, duration_cutoff, duration_cutoff_err : float
-        S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T²⟩/⟨T⟩ of the ended avalanches (units of S and of T).
+        S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T³⟩/⟨T²⟩ of the ended avalanches (units of S and of T).
     size_window, duration_window, gamma_window : tuple
         (low, high) of each fit, in the units of S and of T.
     n_avalanches, n_groups : int
@@ -158,7 +159,7 @@ def _estimate(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win):
 def _estimate_or_raise(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win):
     ts = fit_power_law(s, discrete=discrete_sizes, xmin=s_win[0], xmax=s_win[1]).alpha
     td = fit_power_law(d, discrete=discrete_durations, xmin=d_win[0], xmax=d_win[1]).alpha
-    return np.array([ts, td, _gamma(s, d, *g_win), (s**2).sum() / s.sum(), (d**2).sum() / d.sum()])
+    return np.array([ts, td, _gamma(s, d, *g_win), (s**2).sum() / s.sum(), (d**3).sum() / (d**2).sum()])
 
 
 def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete_durations, dmin=2.0,
@@ -168,7 +169,7 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
 
     The windows are fixed on all the data, then every leave-one-group-out estimate reuses them:
 
-    * durations: ``[xmin, d_hi]`` with ``d_hi = min(window_fraction · T_c, cap/2)`` (``cap`` the duration of the
+    * durations: ``[xmin, d_hi]`` with ``d_hi = min(window_fraction · ⟨T²⟩/⟨T⟩, cap/2)`` (``cap`` the duration of the
       censored avalanches, when there are any) and xmin by the minimum KS distance, at least ``dmin``;
     * sizes: ``[xmin, s_hi]`` with ``s_hi`` the 10th percentile of the sizes of avalanches lasting
       at least ``d_hi`` (larger sizes are thinned by the duration cut-off), xmin by minimum KS;
@@ -189,7 +190,7 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
         Smallest duration of the duration fit and of the γ fit (units of T).
     name : str
     window_fraction : float
-        Fraction of the cut-off T_c at which the fits stop (1 for the calibration models, whose
+        Fraction of ⟨T²⟩/⟨T⟩ at which the fits stop (1 for the calibration models, whose
         only cut-off is the cap).
     fixed_dmin : bool
         Start the duration fit at ``dmin`` instead of searching xmin by the KS distance (for short
