@@ -22,6 +22,12 @@ N-independent, so T_c ∝ N and S_c ∝ √N · N · √q0 ∝ N^{3/2} (free BM:
 would give T_c ∝ N^{1/2}, S_c ∝ N (notes §2.4). ReLU is homogeneous: no curvature, no cap, and
 its cut-off is the depth. The depth is ``depth_per_width · N`` and the surviving fraction is
 reported with every sweep.
+
+``sparse step``
+    The other class: binary threshold units with sparse connections (:mod:`crit.sparse_networks`)
+    at their critical point, avalanches started by one active unit and ended at silence. Its
+    cut-offs come from the collisions of activity, T_c ∝ N^{1/2}; the depth is
+    ``sparse_depth_per_sqrt_width · √N`` layers (:func:`sparse_sweep`).
 """
 
 from __future__ import annotations
@@ -31,16 +37,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from crit import _validate, phases, theory, universality
+from crit import _validate, phases, sparse_networks, theory, universality
 from crit import avalanches as av
 from crit.records import Record
-from crit.stats import log_binned_pdf
 
-__all__ = ["SYSTEMS", "relu_critical_sigma_w2", "operating_point", "UniversalityProfile", "profile",
-           "sweeps", "FiniteSizeScaling", "finite_size_scaling", "Collapse", "size_collapse", "susceptibility_scans"]
+__all__ = ["SYSTEMS", "SPARSE", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2", "sparse_sweep", "operating_point", "UniversalityProfile", "profile",
+           "sweeps", "FiniteSizeScaling", "finite_size_scaling", "susceptibility_scans"]
 
 SYSTEMS = ("tanh", "tanh, driven", "relu")
-#: Fits of network avalanches stop at this fraction of T_c = ⟨T²⟩/⟨T⟩: near T_c the walkers that met
+#: Name of the sparse threshold network system (:func:`sparse_sweep`).
+SPARSE = "sparse step"
+#: Fits of network avalanches stop at this fraction of ⟨T²⟩/⟨T⟩: near T_c the walkers that met
 #: the saturation ceiling of tanh come back together and put a shoulder on P(T), which would bias
 #: τ_d downward (seen in the data: τ_d ≈ 1.33 at N = 256 with the full window).
 WINDOW_FRACTION = 0.25
@@ -92,6 +99,10 @@ class UniversalityProfile:
         Profile of :func:`crit.universality.calibration`.
     scan_widths, scan_offsets, scan_n_inputs, scan_depth_per_width
         Susceptibility scans: σ_w² = σ_{w,c}²(N) + offsets/N^{1/2}... see :func:`susceptibility_scans`.
+    sparse_widths, sparse_n_inputs, sparse_inputs_per_network, sparse_depth_per_sqrt_width
+        Sweep of the sparse threshold network (:func:`sparse_sweep`); depth = this × √N.
+    fan_out, threshold
+        K and θ of the sparse threshold network.
     """
 
     name: str
@@ -105,6 +116,12 @@ class UniversalityProfile:
     scan_offsets: tuple
     scan_n_inputs: int
     scan_depth_per_width: float
+    sparse_widths: tuple = (1024, 4096, 16384, 65536, 262144)
+    sparse_n_inputs: int = 20_000
+    sparse_inputs_per_network: int = 1000
+    sparse_depth_per_sqrt_width: float = 10.0
+    fan_out: int = 4
+    threshold: float = 1.0
 
     def depth(self, width: int) -> int:
         return int(round(self.depth_per_width * width))
@@ -115,7 +132,7 @@ PROFILES = {
                               (32, 64, 128), (-0.1, 0.0, 0.1, 0.2, 0.3, 0.45), 600, 2.0),
     "paper": UniversalityProfile("paper", (64, 128, 256, 512, 1024, 2048), 8.0, 40_000, 200, 1.0, "paper",
                                  (64, 128, 256, 512, 1024), tuple(np.round(np.arange(-0.1, 0.31, 0.025), 3)),
-                                 10_000, 2.0),
+                                 10_000, 2.0, (1024, 4096, 16384, 65536, 262144, 1048576), 100_000, 2000),
 }
 
 
@@ -147,6 +164,27 @@ def sweeps(name: str, *, seed=0, device=None, progress=False) -> dict:
     return out
 
 
+def sparse_sweep(name: str, *, seed=0) -> dict:
+    """Avalanches of the sparse threshold network at its critical point, one run per width (cached).
+
+    Returns
+    -------
+    dict
+        ``{width: SparseAvalanches}``.
+    """
+    from crit.cache import cached
+
+    p = profile(name)
+    out = {}
+    for j, width in enumerate(p.sparse_widths):
+        kwargs = dict(width=width, depth=int(round(p.sparse_depth_per_sqrt_width * np.sqrt(width))),
+                      sigma_w2=sparse_networks.critical_sigma_w2(p.fan_out, p.threshold), fan_out=p.fan_out,
+                      threshold=p.threshold, n_inputs=p.sparse_n_inputs,
+                      inputs_per_network=p.sparse_inputs_per_network, seed=seed + 70_000 + j)
+        out[width] = cached(sparse_networks.SparseAvalanches, kwargs, lambda k=kwargs: sparse_networks.simulate(**k))
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class FiniteSizeScaling(Record):
     """Exponents and cut-offs of one system against N, their N-exponents and N → ∞ limits.
@@ -158,7 +196,7 @@ class FiniteSizeScaling(Record):
     tau_s, tau_s_err, tau_d, tau_d_err, gamma, gamma_err : numpy.ndarray
         Per width (jackknife over networks).
     size_cutoff, size_cutoff_err, duration_cutoff, duration_cutoff_err : numpy.ndarray
-        S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T²⟩/⟨T⟩ per width.
+        S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T³⟩/⟨T²⟩ per width.
     surviving_fraction : numpy.ndarray
     size_cutoff_exponent, size_cutoff_exponent_err, duration_cutoff_exponent, duration_cutoff_exponent_err : float
         Slopes of log S_c and log T_c against log N (weighted least squares).
@@ -200,23 +238,41 @@ class FiniteSizeScaling(Record):
                                       (), (), (), 0, 0, nan)
 
 
-def _measure(a: av.Avalanches, name):
+#: How each system is measured: the smallest duration of the fits, the end of the window as a
+#: fraction of ⟨T²⟩/⟨T⟩, and the correction exponent ω of the N → ∞ extrapolation. The dense networks
+#: stop at WINDOW_FRACTION · ⟨T²⟩/⟨T⟩ (ceiling shoulder). Branching-like activity has corrections
+#: ∝ 1/T ∝ N^{-1/2} and needs T ≥ 10 (an exact critical Galton–Watson tree has an effective τ_d of
+#: 1.72 on T = 3…20 and 1.86 on 10…50, from its generating function).
+MEASURE_OPTIONS = {
+    "dense": dict(dmin=3.0, window_fraction=WINDOW_FRACTION, omega=1.0),
+    SPARSE: dict(dmin=10.0, window_fraction=1.0, omega=0.5),
+}
+
+
+def _measure(a, name, dmin, window_fraction):
+    discrete = bool(np.issubdtype(np.asarray(a.sizes).dtype, np.integer))
     return universality.measure(a.sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
-                                discrete_sizes=False, discrete_durations=True, dmin=3.0, gamma_dmin=3.0, name=name, fixed_dmin=True,
-                                window_fraction=WINDOW_FRACTION)
+                                discrete_sizes=discrete, discrete_durations=True, dmin=dmin, gamma_dmin=dmin,
+                                name=name, fixed_dmin=True, window_fraction=window_fraction)
 
 
 def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
-    """Measure every width of one system (``{width: Avalanches}``) and fit the N-dependence."""
+    """Measure every width of one system (``{width: Avalanches}``) and fit the N-dependence.
+
+    The fit windows and the correction exponent of the extrapolation are those of
+    :data:`MEASURE_OPTIONS` for ``system`` (``"dense"`` for the systems of :data:`SYSTEMS`).
+    """
+    options = MEASURE_OPTIONS[SPARSE if system == SPARSE else "dense"]
     widths = np.array(sorted(system_sweeps))
-    ex = [_measure(system_sweeps[w], f"{system}, N={w}") for w in widths]
+    ex = [_measure(system_sweeps[w], f"{system}, N={w}", options["dmin"], options["window_fraction"]) for w in widths]
     col = lambda attr: np.array([getattr(e, attr) for e in ex])  # noqa: E731
     se, de = col("size_cutoff"), col("duration_cutoff")
     s_exp = universality.power_law_in_width(widths, se, col("size_cutoff_err"))
     d_exp = universality.power_law_in_width(widths, de, col("duration_cutoff_err"))
     limit = {}
     for key in ("tau_s", "tau_d", "gamma"):
-        a, a_err, _ = universality.extrapolate(widths, col(key), np.maximum(col(key + "_err"), 1e-3))
+        a, a_err, _ = universality.extrapolate(widths, col(key), np.maximum(col(key + "_err"), 1e-3),
+                                               omega=options["omega"])
         limit[key] = (a, a_err)
     return FiniteSizeScaling(
         system, widths, col("tau_s"), col("tau_s_err"), col("tau_d"), col("tau_d_err"), col("gamma"),
@@ -225,68 +281,38 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
     )
 
 
-@dataclass(frozen=True, eq=False)
-class Collapse(Record):
-    """Data collapse P(S) = S^{-τ} F(S/N^{σ}) over widths.
+#: Width exponents (b_S, b_T) of the cut-offs S_c ∝ N^{b_S}, T_c ∝ N^{b_T}: free BM of ln‖h‖² with
+#: step variance 2/N (T_c ∝ N; S_c ∝ √N · N, the √N of the size definition included) and mean-field
+#: DP on N units (T_c ∝ N^{1/2}, S_c ∝ N; notes §2.4). Their ratio is γ = 1/(σνz): 3/2 and 2.
+CUTOFF_EXPONENTS = {"free BM": (1.5, 1.0), "mean-field DP": (1.0, 0.5)}
 
-    Attributes
+
+def cutoff_table(fss: dict) -> str:
+    """A Markdown table of the cut-off exponents of every system, their ratio and distances.
+
+    The distance to a class is the RMS over (b_S, b_T) of (measured − predicted)/error, with the
+    weighted-least-squares errors of :func:`crit.universality.power_law_in_width`.
+
+    Parameters
     ----------
-    widths : numpy.ndarray
-    x, y : numpy.ndarray, shape (n_widths, n_bins)
-        Log-binned P(S) as ``x = S/N^σ`` and ``y = P(S) S^τ`` (NaN where a bin is empty).
-    tau, sigma : float
-        Exponents used (τ from the fits, σ the fitted cut-off exponent).
-    quality : float
-        Mean over pairs of widths of the mean squared difference of ln y on the overlap of their x
-        ranges (0: perfect collapse; dimensionless).
-    best_sigma, sigma_grid, quality_grid
-        σ minimising the quality at fixed τ, on ``sigma_grid``.
+    fss : dict
+        ``{system: FiniteSizeScaling}``.
     """
+    from crit import tables
 
-    widths: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    tau: float
-    sigma: float
-    quality: float
-    best_sigma: float
-    sigma_grid: np.ndarray
-    quality_grid: np.ndarray
-
-
-def _collapse_quality(widths, centers, pdfs, tau, sigma):
-    lx = [np.log(c / n**sigma) for c, n in zip(centers, widths)]
-    ly = [np.log(p * c**tau) for c, p in zip(centers, pdfs)]
-    out = []
-    for i in range(len(widths)):
-        for j in range(i + 1, len(widths)):
-            lo, hi = max(lx[i][0], lx[j][0]), min(lx[i][-1], lx[j][-1])
-            if hi <= lo:
-                continue
-            grid = np.linspace(lo, hi, 30)
-            out.append(np.mean((np.interp(grid, lx[i], ly[i]) - np.interp(grid, lx[j], ly[j])) ** 2))
-    return float(np.mean(out)) if out else np.nan
-
-
-def size_collapse(system_sweeps: dict, tau: float, sigma: float) -> Collapse:
-    """Collapse the size distributions of all widths with ``tau`` and cut-off exponent ``sigma``."""
-    widths = np.array(sorted(system_sweeps))
-    centers, pdfs = [], []
-    for w in widths:
-        a = system_sweeps[w]
-        s = a.sizes[~a.survived & (a.sizes > 0)]
-        b = log_binned_pdf(s, discrete=False, bins_per_decade=6)
-        ok = b.counts >= 5
-        centers.append(b.centers[ok])
-        pdfs.append(b.density[ok])
-    grid = np.round(np.arange(0.5, 2.51, 0.05), 3)
-    qual = np.array([_collapse_quality(widths, centers, pdfs, tau, g) for g in grid])
-    n_max = max(c.size for c in centers)
-    pad = lambda arrs: np.array([np.pad(a, (0, n_max - a.size), constant_values=np.nan) for a in arrs])  # noqa: E731
-    x = pad([c / n**sigma for c, n in zip(centers, widths)])
-    y = pad([p * c**tau for c, p in zip(centers, pdfs)])
-    return Collapse(widths, x, y, float(tau), float(sigma), _collapse_quality(widths, centers, pdfs, tau, sigma),
-                    float(grid[np.nanargmin(qual)]), grid, qual)
+    names = list(CUTOFF_EXPONENTS)
+    rows = []
+    for system, f in fss.items():
+        b = np.array([f.size_cutoff_exponent, f.duration_cutoff_exponent])
+        e = np.array([f.size_cutoff_exponent_err, f.duration_cutoff_exponent_err])
+        ratio = b[0] / b[1]
+        ratio_err = abs(ratio) * np.hypot(e[0] / b[0], e[1] / b[1])
+        dist = {k: float(np.sqrt(np.mean(((b - np.array(ref)) / e) ** 2))) for k, ref in CUTOFF_EXPONENTS.items()}
+        rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}", tables.fmt(b[0], e[0], 2),
+                     tables.fmt(b[1], e[1], 2), tables.fmt(ratio, ratio_err, 2)]
+                    + [tables.fmt(dist[k], digits=1) for k in names] + [f"**{min(dist, key=dist.get)}**"])
+    return tables.markdown(["system", "widths", "$b_S$", "$b_T$", "$b_S/b_T$"] + [f"d({k})" for k in names]
+                           + ["nearer"], rows)
 
 
 def susceptibility_scans(name: str, *, seed=0, device=None, progress=False) -> dict:

@@ -28,57 +28,65 @@ def cutoffs(fss: dict):
     for ax, (free, mf), y0 in ((ax_s, (1.5, 1.0), 150.0), (ax_t, (1.0, 0.5), 60.0)):
         ax.plot(n, y0 * (n / n[0]) ** free, "k--", lw=1, label=f"free BM: $N^{{{free:g}}}$")
         ax.plot(n, y0 * (n / n[0]) ** mf, "k:", lw=1, label=f"mean-field DP: $N^{{{mf:g}}}$")
-        ax.set_xscale("log")
+        ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xlabel("width $N$")
-        ax.set_xticks(sorted({int(w) for f in fss.values() for w in f.widths}))
-        ax.xaxis.set_major_formatter("{x:g}")
-        ax.xaxis.set_minor_formatter("")
         ax.legend(fontsize="x-small")
     ax_s.set_ylabel("$S_c = \\langle S^2\\rangle / \\langle S\\rangle$")
-    ax_t.set_ylabel("$T_c = \\langle T^2\\rangle / \\langle T\\rangle$ (layers)")
+    ax_t.set_ylabel("$T_c = \\langle T^3\\rangle / \\langle T^2\\rangle$ (layers)")
     ax_s.set_title("size cut-off")
     ax_t.set_title("duration cut-off")
     return fig
 
 
 def exponents_vs_width(fss: dict):
-    """τ_s, τ_d and γ against 1/N with the N → ∞ extrapolation and the two reference values."""
+    """τ_s, τ_d and γ against N (log axis) with the N → ∞ extrapolation (stars, at "∞") and references."""
     fig, axes = style.figure(1, 3, aspect=0.9)
     colors = style.colors(len(fss), "colorblind")
     keys = (("tau_s", "$\\tau_s$", 0), ("tau_d", "$\\tau_d$", 1), ("gamma", "$\\gamma$", 2))
+    n_inf = 4.0 * max(f.widths.max() for f in fss.values())
     for ax, (key, label, i) in zip(axes, keys):
         for (system, f), color in zip(fss.items(), colors):
-            x = 1.0 / f.widths
-            ax.errorbar(x, getattr(f, key), getattr(f, key + "_err"), fmt="o", color=color, label=system)
+            ax.errorbar(f.widths, getattr(f, key), getattr(f, key + "_err"), fmt="o", color=color, label=system)
             value, err = f.limit[key]
             if np.isfinite(value):
-                ax.errorbar([0.0], [value], [err], fmt="*", ms=9, color=color)
+                ax.errorbar([n_inf], [value], [err], fmt="*", ms=9, color=color)
         for name in ("free BM", "mean-field DP", "1+1-D DP"):
             ax.axhline(universality.REFERENCE_CLASSES[name][i], color="0.4", lw=0.8,
                        ls={"free BM": "--", "mean-field DP": ":", "1+1-D DP": "-."}[name])
-        ax.set_xlabel("$1/N$")
+        ax.set_xscale("log")
+        ax.set_xlabel("width $N$ (star: $N\\to\\infty$)")
         ax.set_title(label)
-        ax.set_xlim(left=-0.002)
     axes[0].legend(fontsize="x-small")
-    axes[2].text(0.98, 0.02, "lines: free BM (--), MF DP (:), 1+1-D DP (-.); stars: $N\\to\\infty$",
+    axes[2].text(0.98, 0.02, "lines: free BM (--), MF DP (:), 1+1-D DP (-.)",
                  transform=axes[2].transAxes, ha="right", fontsize="x-small")
     return fig
 
 
 def collapse(collapses: dict):
-    """P(S) S^τ against S/N^σ for every system (one panel each), widths coloured."""
-    fig, axes = style.figure(1, len(collapses), aspect=0.9)
-    axes = np.atleast_1d(axes)
+    """C(S) S^{τ−1} against S/N^σ for every system at its best (τ, σ) (one panel each), widths coloured.
+
+    Parameters
+    ----------
+    collapses : dict
+        ``{system: crit.collapse.Collapse}``.
+    """
+    ncols = min(2, len(collapses))
+    fig, axes = style.figure(-(-len(collapses) // ncols), ncols, aspect=0.75, squeeze=False)
+    axes = axes.ravel()
     for ax, (system, c) in zip(axes, collapses.items()):
         for k, (w, color) in enumerate(zip(c.widths, style.colors(len(c.widths)))):
-            ax.plot(c.x[k], c.y[k], "o-", ms=3, color=color, label=f"$N={int(w)}$")
+            ax.plot(c.x[k], c.y[k], "o-", ms=2.5, lw=1, color=color, label=f"$N={int(w)}$")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(f"$S / N^{{{c.sigma:.2f}}}$")
-        ax.set_title(f"{system}: quality {c.quality:.2f}")
-    axes[0].set_ylabel("$P(S)\\, S^{\\tau_s}$")
-    axes[0].legend(fontsize="x-small")
+        edge = " (edge: no collapse)" if c.at_edge else ""
+        ax.set_title(f"{system}: $\\tau={c.tau:.2f}\\pm{c.tau_err:.2f}$, $\\sigma={c.sigma:.2f}\\pm{c.sigma_err:.2f}$"
+                     f"\nquality {c.quality:.1f}{edge}", fontsize="small")
+        ax.set_ylabel("$P(S'\\geq S)\\, S^{\\tau-1}$")
+        ax.legend(fontsize="xx-small", loc="lower left")
+    for ax in axes[len(collapses):]:
+        ax.set_visible(False)
     return fig
 
 
