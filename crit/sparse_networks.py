@@ -97,6 +97,9 @@ def draw_rows(n_rows: int, width: int, fan_out: int, sigma_w2: float, rng: np.ra
         ``targets[r]`` are the units of the next layer that the unit sends to, ``weights[r]`` the
         weights, N(0, σ_w²/K).
     """
+    if fan_out**2 > width:  # repeats would be common: take the first K of a random permutation
+        targets = np.argsort(rng.random((n_rows, width)), axis=1)[:, :fan_out]
+        return targets, rng.normal(0.0, np.sqrt(sigma_w2 / fan_out), size=(n_rows, fan_out))
     targets = rng.integers(width, size=(n_rows, fan_out))
     while True:  # redraw the rows with a repeated target (K distinct targets per unit)
         ordered = np.sort(targets, axis=1)

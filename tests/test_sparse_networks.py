@@ -72,6 +72,8 @@ def test_rows_have_distinct_targets_and_the_right_weight_variance():
     assert all(len(set(r)) == 4 for r in t[:2000])
     assert t.min() == 0 and t.max() == 9
     assert abs(w.var() - 0.5) < 0.02
+    full, _ = sn.draw_rows(50, 12, 12, 1.0, np.random.default_rng(1))  # K = N: a permutation per row
+    assert all(sorted(r) == list(range(12)) for r in full)
 
 
 @pytest.fixture(scope="module")
