@@ -20,8 +20,9 @@ scale, not a test). Only S ≥ ``s_min`` and points with n_≥ ≥ 10 take part.
 
 **Exponents.** (τ, σ) minimise the quality (a grid, then Nelder–Mead); errors are a delete-one-group
 jackknife over blocks of networks, as everywhere in :mod:`crit.universality`. A minimum on the edge
-of the searched box is flagged (``at_edge``): no collapse was found there. This follows the
-pairwise-overlap idea of Bhattacharjee & Seno, J. Phys. A 34, 6375 (2001).
+of the searched box is flagged (``at_edge``): no collapse was found there. The pairwise overlaps
+follow Bhattacharjee & Seno, J. Phys. A 34, 6375 (2001); the error-weighted χ² per point, whose
+minimum should be near 1, follows Houdayer & Hartmann, Phys. Rev. B 70, 014418 (2004).
 """
 
 from __future__ import annotations
