@@ -41,7 +41,8 @@ from crit import _validate, phases, sparse_networks, theory, universality
 from crit import avalanches as av
 from crit.records import Record
 
-__all__ = ["SYSTEMS", "SPARSE", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2", "sparse_sweep", "operating_point", "UniversalityProfile", "profile",
+__all__ = ["SYSTEMS", "SPARSE", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2", "sparse_sweep",
+           "resnet_sweep", "measure_resnet", "operating_point", "UniversalityProfile", "profile",
            "sweeps", "FiniteSizeScaling", "finite_size_scaling", "susceptibility_scans"]
 
 SYSTEMS = ("tanh", "tanh, driven", "relu")
@@ -103,6 +104,8 @@ class UniversalityProfile:
         Sweep of the sparse threshold network (:func:`sparse_sweep`); depth = this × √N.
     fan_out, threshold
         K and θ of the sparse threshold network.
+    resnet_depths, resnet_n_inputs, resnet_inputs_per_network, resnet_image_size
+        Untrained ResNets measured module by module (:func:`resnet_sweep`).
     """
 
     name: str
@@ -122,6 +125,10 @@ class UniversalityProfile:
     sparse_depth_per_sqrt_width: float = 10.0
     fan_out: int = 4
     threshold: float = 1.0
+    resnet_depths: tuple = (18, 50, 152)
+    resnet_n_inputs: int = 3000
+    resnet_inputs_per_network: int = 500
+    resnet_image_size: int = 32
 
     def depth(self, width: int) -> int:
         return int(round(self.depth_per_width * width))
@@ -132,7 +139,9 @@ PROFILES = {
                               (32, 64, 128), (-0.1, 0.0, 0.1, 0.2, 0.3, 0.45), 600, 2.0),
     "paper": UniversalityProfile("paper", (64, 128, 256, 512, 1024, 2048), 8.0, 40_000, 200, 1.0, "paper",
                                  (64, 128, 256, 512, 1024), tuple(np.round(np.arange(-0.1, 0.31, 0.025), 3)),
-                                 10_000, 2.0, (1024, 4096, 16384, 65536, 262144, 1048576), 100_000, 2000),
+                                 10_000, 2.0, (1024, 4096, 16384, 65536, 262144, 1048576), 100_000, 2000,
+                                 resnet_n_inputs=20_000, resnet_inputs_per_network=1000,
+                                 resnet_image_size=224),
 }
 
 
@@ -183,6 +192,35 @@ def sparse_sweep(name: str, *, seed=0) -> dict:
                       inputs_per_network=p.sparse_inputs_per_network, seed=seed + 70_000 + j)
         out[width] = cached(sparse_networks.SparseAvalanches, kwargs, lambda k=kwargs: sparse_networks.simulate(**k))
     return out
+
+
+def resnet_sweep(name: str, *, seed=0, device=None) -> dict:
+    """Module-by-module avalanches of untrained ResNets of each depth of the profile (cached).
+
+    Returns
+    -------
+    dict
+        ``{depth: crit.resnets.ModuleAvalanches}``.
+    """
+    from crit import resnets
+    from crit.cache import cached
+
+    p = profile(name)
+    device = av.resolve_device(device)
+    out = {}
+    for j, depth in enumerate(p.resnet_depths):
+        kwargs = dict(depth=depth, image_size=p.resnet_image_size, n_inputs=p.resnet_n_inputs,
+                      inputs_per_network=p.resnet_inputs_per_network, seed=seed + 90_000 + j)
+        out[depth] = cached(resnets.ModuleAvalanches, kwargs,
+                            lambda k=kwargs: resnets.module_avalanches(**k, device=device))
+    return out
+
+
+def measure_resnet(a, name=None) -> universality.Exponents:
+    """Exponents of module avalanches (durations from T = 2 modules, windows as for dense networks)."""
+    return universality.measure(a.sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
+                                discrete_sizes=False, discrete_durations=True, dmin=2.0, gamma_dmin=2.0,
+                                name=name or f"ResNet-{a.depth}", fixed_dmin=True)
 
 
 @dataclass(frozen=True, eq=False)
