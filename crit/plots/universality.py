@@ -99,7 +99,8 @@ def class_plane(systems):
         ax.annotate(name, (ts, td), textcoords="offset points", xytext=offset, fontsize="small")
     c = np.linspace(0, 1, 20)
     ax.plot((3 - c) / 2, 2 - c, color="0.6", lw=0.8, ls="--", label="ABBM line $((3-c)/2,\\,2-c)$")
-    for e, color in zip(systems, style.colors(len(systems), "colorblind")):
+    palette = "colorblind" if len(systems) < 10 else "tab20"  # colorblind has 10 colours, then repeats
+    for e, color in zip(systems, style.colors(len(systems), palette)):
         ax.errorbar(e.tau_s, e.tau_d, xerr=e.tau_s_err, yerr=e.tau_d_err, fmt="o", color=color, label=e.name)
     ax.set_xlabel("size exponent $\\tau_s$")
     ax.set_ylabel("duration exponent $\\tau_d$")
