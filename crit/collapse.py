@@ -9,20 +9,26 @@ cumulative distribution obeys
 
 and the curves :math:`y = C\, S^{\tau - 1}` against :math:`x = S/N^{\sigma}` of all widths fall on
 one curve G. The cumulative form is used because every point of it rests on all the larger
-avalanches: the binned density, whose tail bins hold a handful of events, could not pin σ (the
-minimum of its quality ran to the edge of any range at our sample sizes).
+avalanches: the binned density, whose tail bins hold a handful of events, could not pin σ.
 
-**Quality.** For every pair of widths, on 30 points of the overlap of their ranges of ln x, the
-squared difference of ln y divided by its variance, 1/n_≥ for each curve (n_≥ the number of
+**What is collapsed.** τ is given (the fitted size exponent) and σ is searched. Below the cut-off
+every curve is flat whatever σ, so only the *cut-off region* carries information on σ: the points
+of each curve past its maximum where y has fallen below ``tail_fraction`` of that maximum. Using
+the whole curve lets a wrong σ win by sliding the cut-off regions apart until only flat parts
+overlap (seen on critical branching on N sites, whose whole-curve optimum was σ ≈ 2.2 against the
+exact 1).
+
+**Quality.** For every pair of widths whose cut-off regions overlap in ln x, on 30 points of the
+overlap, the squared difference of ln y divided by its variance 1/n_≥ + 1/n_≥' (n_≥ the number of
 avalanches at or above S, Poisson), averaged over points and pairs: a χ² per point, ≈ 1 for a
-collapse as good as the counting noise allows (the points of one curve are correlated, so this is a
+collapse as good as the counting noise allows (points of one curve are correlated, so this is a
 scale, not a test). Only S ≥ ``s_min`` and points with n_≥ ≥ 10 take part.
 
-**Exponents.** (τ, σ) minimise the quality (a grid, then Nelder–Mead); errors are a delete-one-group
+**σ and its error.** σ minimises the quality on a grid of step 0.01; the error is a delete-one-group
 jackknife over blocks of networks, as everywhere in :mod:`crit.universality`. A minimum on the edge
-of the searched box is flagged (``at_edge``): no collapse was found there. The pairwise overlaps
-follow Bhattacharjee & Seno, J. Phys. A 34, 6375 (2001); the error-weighted χ² per point, whose
-minimum should be near 1, follows Houdayer & Hartmann, Phys. Rev. B 70, 014418 (2004).
+of the range is flagged (``at_edge``): no collapse inside it. The pairwise overlaps follow
+Bhattacharjee & Seno, J. Phys. A 34, 6375 (2001); the error-weighted χ² per point follows Houdayer
+& Hartmann, Phys. Rev. B 70, 014418 (2004).
 """
 
 from __future__ import annotations
@@ -30,12 +36,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from crit import _validate
 from crit.records import Record
 
-__all__ = ["Collapse", "cumulative_curve", "quality", "size_collapse"]
+__all__ = ["Collapse", "cumulative_curve", "cutoff_region", "quality", "size_collapse"]
 
 _POINTS, _MIN_COUNT = 40, 10
 
@@ -80,42 +85,47 @@ def quality(curves, widths, tau, sigma) -> float:
     return float(np.mean(out)) if out else float("nan")
 
 
-def _best(curves, widths, box, start=None):
-    (t0, t1), (s0, s1) = box
+def cutoff_region(curves, tau, tail_fraction=0.8):
+    """The part of each curve past its maximum of C S^{τ−1} where it is below ``tail_fraction`` of it."""
+    out = []
+    for s, c, k in curves:
+        y = c * s ** (tau - 1.0)
+        top = int(np.argmax(y))
+        keep = (np.arange(y.size) >= top) & (y < tail_fraction * y[top])
+        out.append((s[keep], c[keep], k[keep]))
+    return out
 
-    def q(p):
-        if not (t0 <= p[0] <= t1 and s0 <= p[1] <= s1):
-            return np.inf
-        v = quality(curves, widths, p[0], p[1])
-        return v if np.isfinite(v) else np.inf
 
-    if start is None:
-        grid = [(t, s) for t in np.linspace(t0, t1, 15) for s in np.linspace(s0, s1, 24)]
-        start = min(grid, key=q)
-    res = optimize.minimize(q, np.asarray(start, float), method="Nelder-Mead",
-                            options={"xatol": 1e-3, "fatol": 1e-4})
-    return res.x, float(res.fun)
+def _sigma_profile(curves, widths, tau, grid, tail_fraction):
+    tails = cutoff_region(curves, tau, tail_fraction)
+    use = [i for i, c in enumerate(tails) if c[0].size >= 2]
+    if len(use) < 2:
+        return np.full(grid.size, np.inf)
+    q = np.array([quality([tails[i] for i in use], widths[use], tau, g) for g in grid])
+    return np.where(np.isfinite(q), q, np.inf)
 
 
 @dataclass(frozen=True, eq=False)
 class Collapse(Record):
-    """Collapse C(S) S^{τ−1} against S/N^σ over widths, at the (τ, σ) of best quality.
+    """Collapse C(S) S^{τ−1} against S/N^σ over widths, at the σ of best quality for a given τ.
 
     Attributes
     ----------
     widths : numpy.ndarray
     x, y : numpy.ndarray, shape (n_widths, n_points)
         S/N^σ and C(S) S^{τ−1} of every width (NaN-padded).
-    tau, tau_err, sigma, sigma_err : float
-        Best exponents and their jackknife errors over groups of networks.
+    tau : float
+        The size exponent used (given).
+    sigma, sigma_err : float
+        Best cut-off exponent and its jackknife error over groups of networks.
     quality : float
-        χ² per point at the best (τ, σ) (see the module docstring; ≈ 1 is as good as counting noise
-        allows).
+        χ² per point of the cut-off regions at the best σ (≈ 1 is as good as counting noise allows).
     at_edge : bool
-        The best point lies on the edge of the searched box: no collapse inside it.
-    box : tuple
-        ((τ_low, τ_high), (σ_low, σ_high)) searched.
-    s_min : float
+        The best σ lies on the edge of ``sigma_range``: no collapse inside it.
+    sigma_grid, quality_grid : numpy.ndarray
+        The quality against σ (inf where fewer than two cut-off regions overlap).
+    sigma_range : tuple
+    s_min, tail_fraction : float
     n_groups : int
     """
 
@@ -123,14 +133,21 @@ class Collapse(Record):
     x: np.ndarray
     y: np.ndarray
     tau: float
-    tau_err: float
     sigma: float
     sigma_err: float
     quality: float
     at_edge: bool
-    box: tuple
+    sigma_grid: np.ndarray
+    quality_grid: np.ndarray
+    sigma_range: tuple
     s_min: float
+    tail_fraction: float
     n_groups: int
+
+
+def _groups(a):
+    """Network index of each avalanche; runs of exact models (no networks) in order."""
+    return np.asarray(getattr(a, "network", np.arange(np.asarray(a.sizes).size)))
 
 
 def _ended_sizes(a, keep=None):
@@ -138,21 +155,26 @@ def _ended_sizes(a, keep=None):
     return np.asarray(a.sizes, float)[ok if keep is None else ok & keep]
 
 
-def size_collapse(system_sweeps: dict, *, s_min=1.0, tau_range=(1.05, 1.8), sigma_range=(0.2, 2.5),
+def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5), tail_fraction=0.8,
                   n_groups=10) -> Collapse:
-    """Best collapse of the size distributions of one system over widths, with jackknife errors.
+    """Best collapse of the size distributions of one system over widths for a given τ, with errors.
 
     Parameters
     ----------
     system_sweeps : dict
-        ``{width: record}``; each record has ``sizes``, ``survived`` and ``network`` arrays
-        (:class:`crit.avalanches.Avalanches`, :class:`crit.sparse_networks.SparseAvalanches`).
+        ``{width: record}``; each record has ``sizes`` and ``survived`` arrays and, when it comes
+        from networks, ``network`` (:class:`crit.avalanches.Avalanches`,
+        :class:`crit.sparse_networks.SparseAvalanches`, :class:`crit.exact_models.ExactAvalanches`).
+    tau : float
+        Size exponent (the fitted τ_s).
     s_min : float
-        Smallest size used (units of S): leave out the non-universal smallest avalanches.
-    tau_range, sigma_range : (float, float)
-        The box searched for (τ, σ).
+        Smallest size used (units of S).
+    sigma_range : (float, float)
+        Range searched for σ.
+    tail_fraction : float
+        The cut-off region starts where C S^{τ−1} falls below this fraction of its maximum.
     n_groups : int
-        Blocks of networks (``network % n_groups``) left out one at a time for the errors.
+        Blocks of networks (``network % n_groups``) left out one at a time for the error.
 
     Returns
     -------
@@ -160,28 +182,37 @@ def size_collapse(system_sweeps: dict, *, s_min=1.0, tau_range=(1.05, 1.8), sigm
     """
     if len(system_sweeps) < 2:
         raise ValueError(f"a collapse needs at least 2 widths, got {len(system_sweeps)}")
+    tau = _validate.real("tau", tau, minimum=1.0, strict_min=True)
+    tail_fraction = _validate.real("tail_fraction", tail_fraction, minimum=0.0, maximum=1.0, strict_min=True,
+                                   strict_max=True)
     n_groups = _validate.integer("n_groups", n_groups, minimum=3)
-    box = (tuple(map(float, tau_range)), tuple(map(float, sigma_range)))
+    lo, hi = (float(x) for x in sigma_range)
+    if not 0 <= lo < hi:
+        raise ValueError(f"sigma_range must be (low, high) with 0 <= low < high, got {sigma_range!r}")
+    grid = np.round(np.arange(lo, hi + 1e-9, 0.01), 4)
     widths = np.array(sorted(system_sweeps), float)
-    records = [system_sweeps[int(w)] for w in widths]
+    records = [system_sweeps[k] for k in sorted(system_sweeps)]
     curves = [cumulative_curve(_ended_sizes(a), s_min) for a in records]
-    (tau, sigma), q = _best(curves, widths, box)
+    profile = _sigma_profile(curves, widths, tau, grid, tail_fraction)
+    if not np.isfinite(profile).any():
+        raise ValueError("no two widths have overlapping cut-off regions: more avalanches or widths needed")
+    best = int(np.argmin(profile))
     leave = []
     for k in range(n_groups):
         try:
-            sub = [cumulative_curve(_ended_sizes(a, np.asarray(a.network) % n_groups != k), s_min) for a in records]
+            sub = [cumulative_curve(_ended_sizes(a, _groups(a) % n_groups != k), s_min) for a in records]
         except ValueError:
             continue
-        leave.append(_best(sub, widths, box, start=(tau, sigma))[0])
+        q = _sigma_profile(sub, widths, tau, grid, tail_fraction)
+        if np.isfinite(q).any():
+            leave.append(grid[int(np.argmin(q))])
     leave = np.array(leave)
-    m = len(leave)
-    err = np.sqrt((m - 1) / m * ((leave - leave.mean(0)) ** 2).sum(0)) if m >= 3 else np.full(2, np.nan)
-    step = np.array([(box[0][1] - box[0][0]) / 14, (box[1][1] - box[1][0]) / 23])
-    lows, highs = np.array([box[0][0], box[1][0]]), np.array([box[0][1], box[1][1]])
-    at_edge = bool(np.any(np.array([tau, sigma]) - lows < step / 2) or np.any(highs - np.array([tau, sigma]) < step / 2))
+    m = leave.size
+    err = float(np.sqrt((m - 1) / m * ((leave - leave.mean()) ** 2).sum())) if m >= 3 else float("nan")
+    sigma = float(grid[best])
     n_max = max(c[0].size for c in curves)
     pad = lambda arrs: np.array([np.pad(a, (0, n_max - a.size), constant_values=np.nan) for a in arrs])  # noqa: E731
     x = pad([s / n**sigma for (s, _, _), n in zip(curves, widths)])
     y = pad([c * s ** (tau - 1.0) for s, c, _ in curves])
-    return Collapse(widths, x, y, float(tau), float(err[0]), float(sigma), float(err[1]), q, at_edge, box,
-                    float(s_min), int(m))
+    return Collapse(widths, x, y, tau, sigma, err, float(profile[best]), best in (0, grid.size - 1), grid, profile,
+                    (lo, hi), float(s_min), tail_fraction, int(m))

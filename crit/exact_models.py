@@ -8,6 +8,10 @@ random-walk excursion      4/3                     3/2                    3/2   
 ABBM, drive c              (3 - c)/2               2 - c                  2               parabola
 =========================  ======================  =====================  ==============  ==========
 
+The finite-population branching process of :func:`finite_population_branching` is the critical
+Galton–Watson tree on N sites: mean-field DP with the known finite-size scaling T_c ∝ N^{1/2},
+S_c ∝ N (the activity saturates at n ~ √N, where collisions, ∝ n²/N, match the noise, ∝ n).
+
 References: Harris, *The Theory of Branching Processes* (1963) (Borel law of the total progeny,
 Kolmogorov's survival asymptotics); Feller, *An Introduction to Probability Theory* Vol. 1, ch. III
 (first-return times of a simple random walk); Alessandro, Beatrice, Bertotti & Montorsi (ABBM),
@@ -26,7 +30,7 @@ from crit import _validate
 from crit.profiles import Profiles
 from crit.records import Record
 
-__all__ = ["ExactAvalanches", "galton_watson", "random_walk_excursions", "abbm"]
+__all__ = ["ExactAvalanches", "galton_watson", "finite_population_branching", "random_walk_excursions", "abbm"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,6 +129,53 @@ def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_profiles=True,
     profiles = _profiles_from_steps(rec_ids, rec_vals, n_trees) if keep_profiles else None
     params = {"m": m, "max_generations": max_generations, "max_population": int(max_population), "offspring": "poisson"}
     return ExactAvalanches("galton_watson", sizes.astype(float), durations.astype(float), survived, profiles, params)
+
+
+def finite_population_branching(n_runs, *, size, max_generations=100_000, rng):
+    """Critical branching on N sites: every active site sends Poisson(1) activations to sites drawn
+    uniformly; the distinct sites hit are the next generation's active sites.
+
+    Without collisions this is :func:`galton_watson` at m = 1; the merging of activations that hit
+    the same site (probability ∝ n²/N) is the only effect of the finite population, so N sets the
+    cut-offs: T_c ∝ N^{1/2}, S_c ∝ N (mean-field directed percolation on N sites). Size S = active
+    sites summed over generations, duration T = generations (the seed's counts), as for
+    :func:`galton_watson`.
+
+    Parameters
+    ----------
+    n_runs : int
+        Avalanches, each started from one active site.
+    size : int
+        N, the number of sites.
+    max_generations : int
+        Cap on T (flagged in ``survived``).
+    rng : numpy.random.Generator or int
+
+    Returns
+    -------
+    ExactAvalanches
+    """
+    n_runs = _validate.integer("n_runs", n_runs, minimum=1)
+    size = _validate.integer("size", size, minimum=1)
+    max_generations = _validate.integer("max_generations", max_generations, minimum=1)
+    rng = _validate.rng("rng", rng, allow_seed=True)
+    sizes, durations = np.ones(n_runs, np.int64), np.ones(n_runs, np.int64)
+    alive, pop = np.arange(n_runs), np.ones(n_runs, np.int64)
+    for _ in range(max_generations - 1):
+        parent = np.repeat(np.arange(alive.size), rng.poisson(pop))
+        hit = np.unique(parent * size + rng.integers(size, size=parent.size))
+        pop = np.bincount(hit // size, minlength=alive.size)
+        keep = pop > 0
+        alive, pop = alive[keep], pop[keep]
+        if alive.size == 0:
+            break
+        sizes[alive] += pop
+        durations[alive] += 1
+    survived = np.zeros(n_runs, bool)
+    survived[alive] = True
+    params = {"size": size, "max_generations": max_generations, "offspring": "poisson", "m": 1.0}
+    return ExactAvalanches("finite_population_branching", sizes.astype(float), durations.astype(float), survived,
+                           None, params)
 
 
 def random_walk_excursions(n_walks, *, max_steps=100_000, keep_profiles=True, rng):

@@ -41,13 +41,15 @@ from crit import _validate, phases, sparse_networks, theory, universality
 from crit import avalanches as av
 from crit.records import Record
 
-__all__ = ["SYSTEMS", "SPARSE", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2", "sparse_sweep",
+__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "branching_sweep", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2", "sparse_sweep",
            "resnet_sweep", "measure_resnet", "operating_point", "UniversalityProfile", "profile",
            "sweeps", "FiniteSizeScaling", "finite_size_scaling", "susceptibility_scans"]
 
 SYSTEMS = ("tanh", "tanh, driven", "relu")
 #: Name of the sparse threshold network system (:func:`sparse_sweep`).
 SPARSE = "sparse step"
+#: Name of the exact mean-field-DP calibration over N (:func:`branching_sweep`).
+BRANCHING = "branching on N sites"
 #: Fits of network avalanches stop at this fraction of ⟨T²⟩/⟨T⟩: near T_c the walkers that met
 #: the saturation ceiling of tanh come back together and put a shoulder on P(T), which would bias
 #: τ_d downward (seen in the data: τ_d ≈ 1.33 at N = 256 with the full window).
@@ -194,6 +196,25 @@ def sparse_sweep(name: str, *, seed=0) -> dict:
     return out
 
 
+def branching_sweep(name: str, *, seed=0) -> dict:
+    """Critical branching on N sites (:func:`crit.exact_models.finite_population_branching`) at the
+    sparse network's widths and number of inputs: the calibration of the cut-off exponents (cached).
+
+    Returns
+    -------
+    dict
+        ``{N: ExactAvalanches}``.
+    """
+    from crit.cache import cached
+    from crit.exact_models import ExactAvalanches, finite_population_branching
+
+    p = profile(name)
+    return {n: cached(ExactAvalanches, dict(model="finite_population_branching", size=n, n_runs=p.sparse_n_inputs,
+                                            seed=seed + 80_000 + j),
+                      lambda n=n, j=j: finite_population_branching(p.sparse_n_inputs, size=n, rng=seed + 80_000 + j))
+            for j, n in enumerate(p.sparse_widths)}
+
+
 def resnet_sweep(name: str, *, seed=0, device=None) -> dict:
     """Module-by-module avalanches of untrained ResNets of each depth of the profile (cached).
 
@@ -284,12 +305,15 @@ class FiniteSizeScaling(Record):
 MEASURE_OPTIONS = {
     "dense": dict(dmin=3.0, window_fraction=WINDOW_FRACTION, omega=1.0),
     SPARSE: dict(dmin=10.0, window_fraction=1.0, omega=0.5),
+    BRANCHING: dict(dmin=10.0, window_fraction=1.0, omega=0.5),
 }
 
 
 def _measure(a, name, dmin, window_fraction):
-    discrete = bool(np.issubdtype(np.asarray(a.sizes).dtype, np.integer))
-    return universality.measure(a.sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
+    sizes = np.asarray(a.sizes)
+    discrete = bool(np.all(sizes == np.round(sizes)))  # counts of active units (stored as int or float)
+    groups = getattr(a, "network", np.arange(sizes.size) % 20)  # exact models: 20 batches of runs
+    return universality.measure(sizes, a.durations.astype(float), groups=groups, survived=a.survived,
                                 discrete_sizes=discrete, discrete_durations=True, dmin=dmin, gamma_dmin=dmin,
                                 name=name, fixed_dmin=True, window_fraction=window_fraction)
 
@@ -298,9 +322,9 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
     """Measure every width of one system (``{width: Avalanches}``) and fit the N-dependence.
 
     The fit windows and the correction exponent of the extrapolation are those of
-    :data:`MEASURE_OPTIONS` for ``system`` (``"dense"`` for the systems of :data:`SYSTEMS`).
+    :data:`MEASURE_OPTIONS` for ``system`` (``"dense"`` for any other name, as for :data:`SYSTEMS`).
     """
-    options = MEASURE_OPTIONS[SPARSE if system == SPARSE else "dense"]
+    options = MEASURE_OPTIONS.get(system, MEASURE_OPTIONS["dense"])
     widths = np.array(sorted(system_sweeps))
     ex = [_measure(system_sweeps[w], f"{system}, N={w}", options["dmin"], options["window_fraction"]) for w in widths]
     col = lambda attr: np.array([getattr(e, attr) for e in ex])  # noqa: E731
@@ -315,7 +339,8 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
     return FiniteSizeScaling(
         system, widths, col("tau_s"), col("tau_s_err"), col("tau_d"), col("tau_d_err"), col("gamma"),
         col("gamma_err"), se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
-        np.array([system_sweeps[w].surviving_fraction for w in widths]), *s_exp, *d_exp, limit,
+        np.array([getattr(system_sweeps[w], "surviving_fraction", np.mean(system_sweeps[w].survived)) for w in widths]),
+        *s_exp, *d_exp, limit,
     )
 
 

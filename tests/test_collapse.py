@@ -26,31 +26,44 @@ def sweep(tau, sigma, rng, widths=(100, 400, 1600, 6400), n=40_000):
     return {w: scaled_sizes(w, n, tau, sigma, rng) for w in widths}
 
 
-def test_collapse_recovers_tau_and_sigma():
-    c = collapse.size_collapse(sweep(1.5, 1.0, np.random.default_rng(0)), s_min=3.0)
+def test_collapse_recovers_sigma():
+    c = collapse.size_collapse(sweep(1.5, 1.0, np.random.default_rng(0)), tau=1.5, s_min=3.0)
     assert not c.at_edge
-    assert abs(c.tau - 1.5) < 3 * c.tau_err + 0.01, (c.tau, c.tau_err)
-    assert abs(c.sigma - 1.0) < 3 * c.sigma_err + 0.03, (c.sigma, c.sigma_err)
-    assert c.sigma_err < 0.1 and c.quality < 3.0
+    assert abs(c.sigma - 1.0) < 3 * c.sigma_err + 0.02, (c.sigma, c.sigma_err)
+    assert c.sigma_err < 0.05 and 0.3 < c.quality < 3.0
+
+
+def test_collapse_of_critical_branching_on_n_sites():
+    """Mean-field DP on N sites: S_c ∝ N exactly (σ = 1), found from the cut-off regions."""
+    from crit.exact_models import finite_population_branching
+
+    runs = {n: finite_population_branching(8000, size=n, rng=n) for n in (1024, 4096, 16384, 65536)}
+    c = collapse.size_collapse(runs, tau=1.5)
+    assert abs(c.sigma - 1.0) < 3 * c.sigma_err + 0.05, (c.sigma, c.sigma_err)
 
 
 def test_quality_is_worse_for_the_wrong_exponent():
     data = sweep(1.5, 1.0, np.random.default_rng(1))
-    curves = [collapse.cumulative_curve(data[w].sizes, 3.0) for w in sorted(data)]
+    curves = collapse.cutoff_region([collapse.cumulative_curve(data[w].sizes, 3.0) for w in sorted(data)], 1.5)
     widths = np.array(sorted(data), float)
-    assert collapse.quality(curves, widths, 1.5, 1.5) > 10 * collapse.quality(curves, widths, 1.5, 1.0)
+    assert collapse.quality(curves, widths, 1.5, 1.3) > 10 * collapse.quality(curves, widths, 1.5, 1.0)
 
 
-def test_no_width_dependence_means_no_collapse_inside_the_box():
+def test_no_width_dependence_means_no_collapse_inside_the_range():
     rng = np.random.default_rng(2)
     same = {w: scaled_sizes(1000, 40_000, 1.5, 1.0, rng) for w in (100, 400, 1600)}
-    c = collapse.size_collapse(same, s_min=3.0, sigma_range=(0.3, 2.0))
-    assert c.at_edge and c.sigma == pytest.approx(0.3, abs=0.05)
+    c = collapse.size_collapse(same, tau=1.5, s_min=3.0, sigma_range=(0.0, 2.0))
+    assert c.sigma < 0.05 + 2 * c.sigma_err
 
 
 def test_bad_input():
+    one = {100: scaled_sizes(100, 100, 1.5, 1.0, np.random.default_rng(0))}
     with pytest.raises(ValueError, match="at least 2 widths"):
-        collapse.size_collapse({100: scaled_sizes(100, 100, 1.5, 1.0, np.random.default_rng(0))})
+        collapse.size_collapse(one, tau=1.5)
+    with pytest.raises(ValueError, match="tau"):
+        collapse.size_collapse({**one, 200: one[100]}, tau=0.9)
+    with pytest.raises(ValueError, match="sigma_range"):
+        collapse.size_collapse({**one, 200: one[100]}, tau=1.5, sigma_range=(2.0, 1.0))
     with pytest.raises(ValueError, match="sizes"):
         collapse.cumulative_curve([1.0, np.nan])
     with pytest.raises(ValueError, match="at least 10"):

@@ -95,3 +95,27 @@ def test_bad_arguments():
         em.abbm(10, c=1.0, rng=0)
     with pytest.raises(TypeError, match="rng"):
         em.random_walk_excursions(10, rng="seed")
+
+
+def test_finite_population_branching_is_galton_watson_without_collisions():
+    """With N ≫ activity the law is the Poisson(1) tree: P(T > t) = 1 − f^t(0), f(s) = e^{s−1}."""
+    runs = em.finite_population_branching(40_000, size=2**40, max_generations=20, rng=3)
+    q, exact = 0.0, []
+    for _ in range(20):
+        q = math.exp(q - 1.0)
+        exact.append(1.0 - q)
+    for t in (1, 2, 5, 10):
+        got = np.mean(runs.durations > t)
+        assert abs(got - exact[t - 1]) < 4 * math.sqrt(exact[t - 1] / 40_000), t
+    assert runs.survived.mean() == pytest.approx(exact[18], abs=4 * math.sqrt(exact[18] / 40_000))  # alive at T = 20
+
+
+def test_finite_population_branching_saturates_at_small_n():
+    """Collisions only remove activity: sizes are stochastically smaller on fewer sites."""
+    small = em.finite_population_branching(20_000, size=32, rng=4)
+    large = em.finite_population_branching(20_000, size=2**30, max_generations=2000, rng=4)
+    ok = ~large.survived
+    assert small.sizes.mean() < large.sizes[ok].mean()
+    assert np.quantile(small.sizes, 0.999) < np.quantile(large.sizes[ok], 0.999)
+    with pytest.raises(ValueError, match="size"):
+        em.finite_population_branching(10, size=0, rng=0)

@@ -64,7 +64,7 @@ def exponents_vs_width(fss: dict):
 
 
 def collapse(collapses: dict):
-    """C(S) S^{τ−1} against S/N^σ for every system at its best (τ, σ) (one panel each), widths coloured.
+    """C(S) S^{τ−1} against S/N^σ for every system at its fitted τ and best σ (one panel each), widths coloured.
 
     Parameters
     ----------
@@ -81,7 +81,7 @@ def collapse(collapses: dict):
         ax.set_yscale("log")
         ax.set_xlabel(f"$S / N^{{{c.sigma:.2f}}}$")
         edge = " (edge: no collapse)" if c.at_edge else ""
-        ax.set_title(f"{system}: $\\tau={c.tau:.2f}\\pm{c.tau_err:.2f}$, $\\sigma={c.sigma:.2f}\\pm{c.sigma_err:.2f}$"
+        ax.set_title(f"{system}: $\\tau={c.tau:.2f}$ (fit), $\\sigma={c.sigma:.2f}\\pm{c.sigma_err:.2f}$"
                      f"\nquality {c.quality:.1f}{edge}", fontsize="small")
         ax.set_ylabel("$P(S'\\geq S)\\, S^{\\tau-1}$")
         ax.legend(fontsize="xx-small", loc="lower left")
