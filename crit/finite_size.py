@@ -42,7 +42,7 @@ from crit import avalanches as av
 from crit.records import Record
 
 __all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "branching_sweep", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2", "sparse_sweep",
-           "resnet_sweep", "measure_resnet", "operating_point", "UniversalityProfile", "profile",
+           "operating_point", "UniversalityProfile", "profile",
            "sweeps", "FiniteSizeScaling", "finite_size_scaling", "susceptibility_scans"]
 
 SYSTEMS = ("tanh", "tanh, driven", "relu")
@@ -107,7 +107,7 @@ class UniversalityProfile:
     fan_out, threshold
         K and θ of the sparse threshold network.
     resnet_depths, resnet_n_inputs, resnet_inputs_per_network, resnet_image_size
-        Untrained ResNets measured module by module (:func:`resnet_sweep`).
+        Untrained ResNets measured module by module (:func:`crit.resnets.sweep`).
     """
 
     name: str
@@ -213,35 +213,6 @@ def branching_sweep(name: str, *, seed=0) -> dict:
                                             seed=seed + 80_000 + j),
                       lambda n=n, j=j: finite_population_branching(p.sparse_n_inputs, size=n, rng=seed + 80_000 + j))
             for j, n in enumerate(p.sparse_widths)}
-
-
-def resnet_sweep(name: str, *, seed=0, device=None) -> dict:
-    """Module-by-module avalanches of untrained ResNets of each depth of the profile (cached).
-
-    Returns
-    -------
-    dict
-        ``{depth: crit.resnets.ModuleAvalanches}``.
-    """
-    from crit import resnets
-    from crit.cache import cached
-
-    p = profile(name)
-    device = av.resolve_device(device)
-    out = {}
-    for j, depth in enumerate(p.resnet_depths):
-        kwargs = dict(depth=depth, image_size=p.resnet_image_size, n_inputs=p.resnet_n_inputs,
-                      inputs_per_network=p.resnet_inputs_per_network, seed=seed + 90_000 + j)
-        out[depth] = cached(resnets.ModuleAvalanches, kwargs,
-                            lambda k=kwargs: resnets.module_avalanches(**k, device=device))
-    return out
-
-
-def measure_resnet(a, name=None) -> universality.Exponents:
-    """Exponents of module avalanches (durations from T = 2 modules, windows as for dense networks)."""
-    return universality.measure(a.sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
-                                discrete_sizes=False, discrete_durations=True, dmin=2.0, gamma_dmin=2.0,
-                                name=name or f"ResNet-{a.depth}", fixed_dmin=True)
 
 
 @dataclass(frozen=True, eq=False)

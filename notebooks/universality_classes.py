@@ -40,7 +40,7 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 import numpy as np
 from IPython.display import Markdown
 
-from crit import collapse, finite_size, phases, sparse_networks, style, tables, universality
+from crit import collapse, finite_size, phases, resnets, sparse_networks, style, tables, universality
 from crit.plots import universality as plots
 
 style.use()
@@ -262,8 +262,8 @@ for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE), ("br", finite_size.
 # Errors are jackknife over networks. The depth caps the duration at the number of module calls.
 
 # %% tags=["nbval-ignore-output"]
-resnet_runs = finite_size.resnet_sweep(PROFILE, seed=SEED, device=DEVICE)
-resnet_ex = {d: finite_size.measure_resnet(a) for d, a in resnet_runs.items()}
+resnet_runs = resnets.sweep(PROFILE, seed=SEED, device=DEVICE)
+resnet_ex = {d: resnets.measure(a) for d, a in resnet_runs.items()}
 style.glue("rn_calib", next(iter(resnet_runs.values())).n_calibration)
 style.glue("rn_size", config.resnet_image_size)
 Markdown(tables.markdown(
