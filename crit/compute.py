@@ -36,12 +36,13 @@ def _learning(profile, seed, device):
 
 
 def _universality(profile, seed, device):
-    from crit import finite_size, resnets
+    from crit import finite_size, resnets, shapes
 
     finite_size.sweeps(profile, seed=seed, device=device)
     finite_size.sparse_sweep(profile, seed=seed)  # NumPy, event-driven: the CPU is the right device
     finite_size.branching_sweep(profile, seed=seed)
     resnets.sweep(profile, seed=seed, device=device)
+    shapes.shape_runs(profile, seed=seed, device=device)
     finite_size.susceptibility_scans(profile, seed=seed, device=device)
 
 

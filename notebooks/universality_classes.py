@@ -40,7 +40,7 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 import numpy as np
 from IPython.display import Markdown
 
-from crit import collapse, finite_size, phases, resnets, sparse_networks, style, tables, universality
+from crit import collapse, finite_size, phases, resnets, shapes, sparse_networks, style, tables, universality
 from crit.plots import universality as plots
 
 style.use()
@@ -246,6 +246,36 @@ for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE), ("br", finite_size.
 # and below its moment exponent: at these widths its cut-off regions hold few avalanches. ReLU, whose
 # cut-off is the depth, gives $\sigma =$ {glue:text}`c_relu_sigma:.1f` ± {glue:text}`c_relu_sigma_err:.1f`:
 # no collapse.
+
+# %% [markdown]
+# ## Mean avalanche shapes
+#
+# A third signature needs no fit of $P(S)$ or $P(T)$: the mean profile of avalanches of duration $T$,
+# rescaled by $T^{1-\gamma}$ against $u = t/T$, collapses onto a curve $F(u)$ that is a parabola
+# $u(1-u)$ in the log-trap class and a semicircle $\sqrt{u(1-u)}$ for an absorbed free walk
+# {cite:p}`laurson2013evolution`. `crit.shapes` records profiles of the tanh network (widest CI width,
+# twice the inputs) and of the sparse threshold network ($N = 16384$), collapses them with
+# `crit.stats.shape_collapse` and fits $F \propto [u(1-u)]^a$ on $0.1 \le u \le 0.9$ for each
+# duration: $a = 1$ for the parabola, $1/2$ for the semicircle (error: spread over durations). A
+# discrete avalanche starts and ends with one active unit rather than none, which flattens the ends
+# at short durations: exact critical trees give $a \approx 0.9$ at $T = 20\ldots 80$, random-walk
+# excursions 0.50 (`tests/test_shapes.py`).
+
+# %%
+shape_collapses = shapes.mean_shapes(shapes.shape_runs(PROFILE, seed=SEED, device=DEVICE))
+shape_exp = {s: shapes.shape_exponent(c) for s, c in shape_collapses.items()}
+plots.mean_shapes(shape_collapses, shape_exp);
+
+# %%
+for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE)):
+    style.glue(f"a_{key}", shape_exp[s][0])
+    style.glue(f"a_{key}_err", shape_exp[s][1])
+
+# %% [markdown]
+# The tanh network's shape exponent is $a =$ {glue:text}`a_tanh:.2f` ± {glue:text}`a_tanh_err:.2f`
+# (semicircle: 0.5) and the sparse threshold network's {glue:text}`a_sp:.2f` ±
+# {glue:text}`a_sp_err:.2f` (parabola: 1, flattened ends included): the shapes separate the two
+# networks the same way as the exponents and the cut-offs.
 
 # %% [markdown]
 # ## Untrained ResNets, module by module

@@ -90,6 +90,33 @@ def collapse(collapses: dict):
     return fig
 
 
+def mean_shapes(collapses: dict, exponents: dict):
+    """Collapsed mean avalanche shapes F(u)/max F against u = t/T, with the parabola and semicircle.
+
+    Parameters
+    ----------
+    collapses : dict
+        ``{system: crit.stats.ShapeCollapse}``.
+    exponents : dict
+        ``{system: (a, a_err)}`` from :func:`crit.shapes.shape_exponent`.
+    """
+    fig, ax = style.figure(aspect=0.7)
+    u = np.linspace(0, 1, 201)
+    ax.plot(u, 2 * np.sqrt(u * (1 - u)), "k--", lw=1, label="semicircle (free BM)")
+    ax.plot(u, 4 * u * (1 - u), "k:", lw=1, label="parabola (mean-field DP)")
+    for (system, c), color in zip(collapses.items(), style.colors(len(collapses), "colorblind")):
+        for curve in c.curves:
+            ax.plot(c.u, curve / c.mean_curve.max(), color=color, lw=0.5, alpha=0.12)
+        a, a_err = exponents[system]
+        ax.plot(c.u, c.mean_curve / c.mean_curve.max(), color=color, lw=2,
+                label=f"{system}: $a = {a:.2f}\\pm{a_err:.2f}$ ($T = {int(c.durations.min())}$–{int(c.durations.max())})")
+    ax.set_xlabel("$u = t/T$")
+    ax.set_ylabel("$F(u) / \\max F$")
+    ax.set_ylim(0, 1.15)
+    ax.legend(fontsize="x-small", loc="lower center")
+    return fig
+
+
 def class_plane(systems):
     """Measured (τ_s, τ_d) with errors, and the reference classes marked, in the (τ_s, τ_d) plane."""
     fig, ax = style.figure(aspect=0.75)

@@ -1,0 +1,36 @@
+"""Mean avalanche shapes: a parabola for critical branching, a semicircle for random-walk excursions
+(Laurson et al., Nat. Commun. 4, 2927 (2013); notes §1.3), recovered by the shape exponent a of
+F ∝ [u(1 − u)]^a (1 and 1/2)."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from crit import exact_models as em
+from crit import shapes
+from crit.stats import shape_collapse
+
+
+def test_shape_exponent_of_exact_curves():
+    u = (np.arange(50) + 0.5) / 50
+    rng = np.random.default_rng(0)
+    for a in (0.5, 1.0):
+        curves = np.array([(u * (1 - u)) ** a * np.exp(0.01 * rng.normal(size=u.size)) for _ in range(20)])
+        got, err = shapes.shape_exponent(SimpleNamespace(u=u, curves=curves))
+        assert abs(got - a) < 4 * err + 1e-3
+
+
+def test_exact_models_have_the_parabola_and_the_semicircle():
+    trees = em.galton_watson(200_000, max_generations=400, rng=1)
+    walks = em.random_walk_excursions(200_000, max_steps=400, rng=2)
+    a_tree, e_tree = shapes.shape_exponent(shape_collapse(trees.profiles, trees.durations, dmin=20, dmax=80))
+    # excursions have odd durations only: the window holds 31 of them
+    a_walk, e_walk = shapes.shape_exponent(shape_collapse(walks.profiles, walks.durations, dmin=21, dmax=81))
+    assert abs(a_walk - 0.5) < 3 * e_walk + 0.05, (a_walk, e_walk)
+    assert a_tree > 0.75 and a_tree - a_walk > 5 * np.hypot(e_tree, e_walk), (a_tree, a_walk)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="at least 2"):
+        shapes.shape_exponent(SimpleNamespace(u=np.linspace(0.01, 0.99, 10), curves=np.ones((1, 10))))
