@@ -378,10 +378,11 @@ for key, e in zip(("sp_ts", "sp_td", "sp_g"), ("tau_s", "tau_d", "gamma")):
 #   sparse connections make the noise demographic and silence absorbing: that network extrapolates to
 #   $\tau_s =$ {glue:text}`sp_ts:.2f` ± {glue:text}`sp_ts_err:.2f`, $\tau_d =$ {glue:text}`sp_td:.2f` ±
 #   {glue:text}`sp_td_err:.2f`, $\gamma =$ {glue:text}`sp_g:.2f` ± {glue:text}`sp_g_err:.2f`, is assigned
-#   **{glue:text}`sparse_class`** ({glue:text}`sparse_wide_class` at its widest $N$), and its cut-offs
+#   **{glue:text}`sparse_class`** (and {glue:text}`sparse_wide_class` at its widest $N$), and its cut-offs
 #   scale as mean-field DP predicts ($b_S/b_T =$ {glue:text}`ratio_sparse:.2f` ±
 #   {glue:text}`ratio_sparse_err:.2f`, against 2). The duration exponent converges slowly (as an exact critical
-#   tree's does), so its cut-off exponents and collapse are the firmer evidence. The follow-up paper
+#   tree's does), so its cut-off exponents, its collapse (matching the exact branching model's) and its
+#   parabolic mean shape are the firmer evidence. The follow-up paper
 #   (arXiv:2512.00168) says activation design alone switches the class; its text was not available to
 #   us, and in dense Gaussian layers we find no way for it to.
 # * Untrained ResNets, measured module by module as the authors' code does, fall nearest
