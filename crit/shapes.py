@@ -19,7 +19,7 @@ import numpy as np
 
 from crit import _validate
 
-__all__ = ["REFERENCE_SHAPES", "WINDOWS", "shape_exponent", "shape_runs", "mean_shapes"]
+__all__ = ["REFERENCE_SHAPES", "WINDOWS", "shape_exponent", "shape_runs", "mean_shapes", "exact_shape_exponents"]
 
 #: Exponent a of F ∝ [u(1 − u)]^a for each class.
 REFERENCE_SHAPES = {"mean-field DP": 1.0, "free BM": 0.5}
@@ -105,3 +105,26 @@ def mean_shapes(runs: dict) -> dict:
             durations = np.asarray(a.durations)[keep]
         out[system] = shape_collapse(profiles, durations, dmin=dmin, dmax=dmax, min_count=count)
     return out
+
+
+def exact_shape_exponents(*, n_runs=200_000, dmin=20, dmax=80, rng) -> dict:
+    """Shape exponents of the exact models on durations ``dmin`` … ``dmax``: the finite-duration
+    yardsticks for :func:`shape_exponent` (critical Galton–Watson trees, whose ends are flattened by
+    the single seed, and random-walk excursions, which have odd durations only).
+
+    Returns
+    -------
+    dict
+        ``{"mean-field DP": (a, a_err), "free BM": (a, a_err)}``.
+    """
+    from crit import exact_models
+    from crit.stats import shape_collapse
+
+    rng = _validate.rng("rng", rng, allow_seed=True)
+    trees = exact_models.galton_watson(n_runs, max_generations=5 * dmax, rng=rng)
+    walks = exact_models.random_walk_excursions(n_runs, max_steps=5 * dmax, rng=rng)
+    odd = lambda x: x + 1 - x % 2  # noqa: E731
+    return {
+        "mean-field DP": shape_exponent(shape_collapse(trees.profiles, trees.durations, dmin=dmin, dmax=dmax)),
+        "free BM": shape_exponent(shape_collapse(walks.profiles, walks.durations, dmin=odd(dmin), dmax=odd(dmax))),
+    }

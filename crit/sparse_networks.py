@@ -47,7 +47,7 @@ from crit import _validate
 from crit.profiles import Profiles
 from crit.records import Record
 
-__all__ = ["SparseAvalanches", "branching_ratio", "critical_sigma_w2", "draw_rows", "LazyNetwork", "propagate", "simulate"]
+__all__ = ["SparseAvalanches", "branching_ratio", "critical_sigma_w2", "survival", "effective_duration_exponent", "draw_rows", "LazyNetwork", "propagate", "simulate"]
 
 
 def branching_ratio(sigma_w2, fan_out=4, threshold=1.0) -> float:
@@ -86,6 +86,29 @@ def critical_sigma_w2(fan_out=4, threshold=1.0) -> float:
     k = _validate.integer("fan_out", fan_out, minimum=3)
     theta = _validate.real("threshold", threshold, minimum=0.0, strict_min=True)
     return float(k * theta**2 / stats.norm.isf(1.0 / k) ** 2)
+
+
+def survival(t_max: int, fan_out=4) -> np.ndarray:
+    """Exact P(T > t), t = 1 … t_max, of the critical tree with Binomial(K, 1/K) offspring.
+
+    The law of the sparse network at its critical point while active units share no target:
+    P(T > t) = 1 − f^t(0) with f(s) = (1 − 1/K + s/K)^K (Harris 1963). Durations count the seed's
+    layer, so P(T > 1) is the probability that the seed fires anything.
+    """
+    t_max = _validate.integer("t_max", t_max, minimum=1)
+    k = _validate.integer("fan_out", fan_out, minimum=1)
+    q, out = 0.0, np.empty(t_max)
+    for t in range(t_max):
+        q = (1.0 - 1.0 / k + q / k) ** k
+        out[t] = 1.0 - q
+    return out
+
+
+def effective_duration_exponent(t_low: int, t_high: int, fan_out=4) -> float:
+    """The slope 1 − d ln P(T > t)/d ln t between t_low and t_high of :func:`survival`: the τ_d a
+    finite window sees in the exact critical tree (2 only as t → ∞)."""
+    p = survival(t_high, fan_out)
+    return float(1.0 - np.log(p[t_high - 1] / p[t_low - 1]) / np.log(t_high / t_low))
 
 
 def draw_rows(n_rows: int, width: int, fan_out: int, sigma_w2: float, rng: np.random.Generator):

@@ -127,7 +127,8 @@ Markdown(tables.markdown(
 # same target (probability $\propto n^2/N$) does the width enter: a saturation that cuts the
 # avalanches at $T_c \propto N^{1/2}$, $S_c\propto N$ if the class is mean-field DP. The depth is
 # {glue:text}`sparse_depth:.0f`$\sqrt N$ layers; the fits start at $T = 10$ (an exact critical tree
-# has an effective $\tau_d$ of only 1.72 on $T = 3\ldots 20$) and run to $\langle T^2\rangle/\langle T\rangle$, and the
+# has an effective $\tau_d$ of only {glue:text}`tau_eff:.2f` on $T = 3\ldots 20$,
+# `crit.sparse_networks.effective_duration_exponent`) and run to $\langle T^2\rangle/\langle T\rangle$, and the
 # extrapolation is in $N^{-1/2}$, the order of the corrections $1/T_c$.
 #
 # The finite-size analysis is calibrated on the same footing: **critical branching on $N$ sites**
@@ -146,6 +147,7 @@ style.glue("sparse_sc", sparse_networks.critical_sigma_w2(config.fan_out, config
 style.glue("fan_out", config.fan_out)
 style.glue("threshold", config.threshold)
 style.glue("sparse_depth", config.sparse_depth_per_sqrt_width)
+style.glue("tau_eff", sparse_networks.effective_duration_exponent(3, 20, config.fan_out))
 Markdown(tables.markdown(
     ["$N$", "avalanches", "surviving", "$T_c$", "$S_c$"],
     [[int(w), sparse[w].sizes.size, tables.fmt(100 * sparse[w].surviving_fraction, digits=2) + " %",
@@ -258,8 +260,8 @@ for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE), ("br", finite_size.
 # `crit.stats.shape_collapse` and fits $F \propto [u(1-u)]^a$ on $0.1 \le u \le 0.9$ for each
 # duration: $a = 1$ for the parabola, $1/2$ for the semicircle (error: spread over durations). A
 # discrete avalanche starts and ends with one active unit rather than none, which flattens the ends
-# at short durations: exact critical trees give $a \approx 0.9$ at $T = 20\ldots 80$, random-walk
-# excursions 0.50 (`tests/test_shapes.py`).
+# at short durations, so the exact models on the same durations are the yardsticks
+# (`crit.shapes.exact_shape_exponents`).
 
 # %%
 shape_collapses = shapes.mean_shapes(shapes.shape_runs(PROFILE, seed=SEED, device=DEVICE))
@@ -267,15 +269,24 @@ shape_exp = {s: shapes.shape_exponent(c) for s, c in shape_collapses.items()}
 plots.mean_shapes(shape_collapses, shape_exp);
 
 # %%
+exact_shapes = shapes.exact_shape_exponents(rng=np.random.default_rng(SEED))
+Markdown(tables.markdown(["model", "$a$ on $T = 20\\ldots 80$"],
+                         [[k, tables.fmt(*v)] for k, v in exact_shapes.items()]))
+
+# %%
 for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE)):
     style.glue(f"a_{key}", shape_exp[s][0])
     style.glue(f"a_{key}_err", shape_exp[s][1])
+style.glue("a_tree", exact_shapes["mean-field DP"][0])
+style.glue("a_walk", exact_shapes["free BM"][0])
 
 # %% [markdown]
 # The tanh network's shape exponent is $a =$ {glue:text}`a_tanh:.2f` ± {glue:text}`a_tanh_err:.2f`
-# (semicircle: 0.5) and the sparse threshold network's {glue:text}`a_sp:.2f` ±
-# {glue:text}`a_sp_err:.2f` (parabola: 1, flattened ends included): the shapes separate the two
-# networks the same way as the exponents and the cut-offs.
+# (random-walk excursions: {glue:text}`a_walk:.2f`) and the sparse threshold network's
+# {glue:text}`a_sp:.2f` ± {glue:text}`a_sp_err:.2f` (critical Poisson trees:
+# {glue:text}`a_tree:.2f`; the network's offspring law is Binomial(4, 1/4), not Poisson(1), and its
+# value sits a little lower). The shapes separate the two networks the same way as the exponents and
+# the cut-offs.
 
 # %% [markdown]
 # ## Untrained ResNets, module by module

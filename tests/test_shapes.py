@@ -7,9 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from crit import exact_models as em
 from crit import shapes
-from crit.stats import shape_collapse
 
 
 def test_shape_exponent_of_exact_curves():
@@ -22,11 +20,8 @@ def test_shape_exponent_of_exact_curves():
 
 
 def test_exact_models_have_the_parabola_and_the_semicircle():
-    trees = em.galton_watson(200_000, max_generations=400, rng=1)
-    walks = em.random_walk_excursions(200_000, max_steps=400, rng=2)
-    a_tree, e_tree = shapes.shape_exponent(shape_collapse(trees.profiles, trees.durations, dmin=20, dmax=80))
-    # excursions have odd durations only: the window holds 31 of them
-    a_walk, e_walk = shapes.shape_exponent(shape_collapse(walks.profiles, walks.durations, dmin=21, dmax=81))
+    got = shapes.exact_shape_exponents(rng=1)
+    (a_tree, e_tree), (a_walk, e_walk) = got["mean-field DP"], got["free BM"]
     assert abs(a_walk - 0.5) < 3 * e_walk + 0.05, (a_walk, e_walk)
     assert a_tree > 0.75 and a_tree - a_walk > 5 * np.hypot(e_tree, e_walk), (a_tree, a_walk)
 

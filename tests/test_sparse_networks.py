@@ -92,14 +92,19 @@ def test_first_generation_is_binomial_with_the_branching_ratio(wide):
 
 
 def test_survival_follows_the_galton_watson_generating_function(wide):
-    p, q, exact = 0.25, 0.0, []
-    for _ in range(12):
-        q = (1 - p + p * q) ** 4
-        exact.append(1 - q)  # P(T > t), t = 1 … 12
+    exact = sn.survival(12, 4)  # P(T > t), t = 1 … 12
+    assert exact[0] == pytest.approx(1 - 0.75**4)  # the seed fires at least one of its 4 targets
     n = wide.durations.size
     for t in (1, 2, 4, 8, 12):
         got = np.mean(wide.durations > t)
         assert abs(got - exact[t - 1]) < 4 * np.sqrt(exact[t - 1] / n), t
+
+
+def test_effective_duration_exponent_tends_to_two():
+    """Kolmogorov: P(T > t) ~ 2/(σ² t), so the window slope creeps up to τ_d = 2."""
+    early, late = sn.effective_duration_exponent(3, 20), sn.effective_duration_exponent(1000, 5000)
+    assert 1.6 < early < 1.8 and abs(late - 2.0) < 0.01
+    assert 5000 * sn.survival(5000)[-1] == pytest.approx(2 / 0.75, rel=0.01)
 
 
 def test_critical_point_and_branching_ratio():
