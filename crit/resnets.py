@@ -24,7 +24,6 @@ standard deviation ``std``.
 from __future__ import annotations
 
 import math
-import platform
 import time
 from dataclasses import dataclass
 
@@ -32,8 +31,8 @@ import numpy as np
 import torch
 from torch import nn
 
-import crit
 from crit import _validate
+from crit.avalanches import _versions
 from crit.records import Record
 
 __all__ = ["LAYERS", "resnet", "module_norms", "ModuleAvalanches", "module_avalanches", "sweep", "measure"]
@@ -276,7 +275,7 @@ def module_avalanches(*, depth=18, base_width=64, image_size=32, std=1.0, n_cali
     return ModuleAvalanches(
         sizes, durations, survived, network, np.array(thresholds), int(depth), int(base_width), image_size, std,
         n_calibration, n_inputs, per, seed, int(len(thresholds[0])), n_networks,
-        {"crit": crit.__version__, "torch": torch.__version__, "python": platform.python_version()},
+        _versions(),
         time.perf_counter() - start,
     )
 

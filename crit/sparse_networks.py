@@ -35,15 +35,14 @@ cut-offs, T_c ∝ N^{1/2} and S_c ∝ N for mean-field DP (notes §2.4).
 
 from __future__ import annotations
 
-import platform
 import time
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-import crit
 from crit import _validate
+from crit.avalanches import _versions
 from crit.profiles import Profiles
 from crit.records import Record
 
@@ -315,6 +314,6 @@ def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inpu
     return SparseAvalanches(
         sizes, durations, survived, network, Profiles.from_list(profiles) if record_profiles else None,
         n_inputs, n_networks, width, depth, sigma_w2, fan_out, threshold, per, seed,
-        {"crit": crit.__version__, "numpy": np.__version__, "python": platform.python_version()},
+        _versions(),
         time.perf_counter() - start,
     )
