@@ -145,11 +145,6 @@ class Collapse(Record):
     n_groups: int
 
 
-def _groups(a):
-    """Network index of each avalanche; runs of exact models (no networks) in order."""
-    return np.asarray(getattr(a, "network", np.arange(np.asarray(a.sizes).size)))
-
-
 def _ended_sizes(a, keep=None):
     ok = ~np.asarray(a.survived, bool) & (np.asarray(a.sizes) > 0)
     return np.asarray(a.sizes, float)[ok if keep is None else ok & keep]
@@ -162,8 +157,8 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     Parameters
     ----------
     system_sweeps : dict
-        ``{width: record}``; each record has ``sizes`` and ``survived`` arrays and, when it comes
-        from networks, ``network`` (:class:`crit.avalanches.Avalanches`,
+        ``{width: record}``; each record has ``sizes``, ``survived`` and ``network`` (the jackknife
+        groups) arrays (:class:`crit.avalanches.Avalanches`,
         :class:`crit.sparse_networks.SparseAvalanches`, :class:`crit.exact_models.ExactAvalanches`).
     tau : float
         Size exponent (the fitted τ_s).
@@ -200,7 +195,7 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     leave = []
     for k in range(n_groups):
         try:
-            sub = [cumulative_curve(_ended_sizes(a, _groups(a) % n_groups != k), s_min) for a in records]
+            sub = [cumulative_curve(_ended_sizes(a, np.asarray(a.network) % n_groups != k), s_min) for a in records]
         except ValueError:
             continue
         q = _sigma_profile(sub, widths, tau, grid, tail_fraction)

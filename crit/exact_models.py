@@ -64,6 +64,17 @@ class ExactAvalanches(Record):
     params: dict = field(default_factory=dict)
     exact_durations: np.ndarray | None = None
 
+    @property
+    def network(self) -> np.ndarray:
+        """Batch index (run number mod 20) of each avalanche: the jackknife groups of an exact model,
+        which has no networks, in the place where network records keep their network index."""
+        return np.arange(np.asarray(self.sizes).size) % 20
+
+    @property
+    def surviving_fraction(self) -> float:
+        """Fraction of the runs still going at the cap."""
+        return float(np.mean(self.survived))
+
 
 def _profiles_from_steps(ids, values, n):
     """Profiles from per-step (avalanche id, value) records appended in time order."""

@@ -283,8 +283,7 @@ MEASURE_OPTIONS = {
 def _measure(a, name, dmin, window_fraction):
     sizes = np.asarray(a.sizes)
     discrete = bool(np.all(sizes == np.round(sizes)))  # counts of active units (stored as int or float)
-    groups = getattr(a, "network", np.arange(sizes.size) % 20)  # exact models: 20 batches of runs
-    return universality.measure(sizes, a.durations.astype(float), groups=groups, survived=a.survived,
+    return universality.measure(sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
                                 discrete_sizes=discrete, discrete_durations=True, dmin=dmin, gamma_dmin=dmin,
                                 name=name, fixed_dmin=True, window_fraction=window_fraction)
 
@@ -310,8 +309,7 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
     return FiniteSizeScaling(
         system, widths, col("tau_s"), col("tau_s_err"), col("tau_d"), col("tau_d_err"), col("gamma"),
         col("gamma_err"), se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
-        np.array([getattr(system_sweeps[w], "surviving_fraction", np.mean(system_sweeps[w].survived)) for w in widths]),
-        *s_exp, *d_exp, limit,
+        np.array([system_sweeps[w].surviving_fraction for w in widths]), *s_exp, *d_exp, limit,
     )
 
 

@@ -294,7 +294,7 @@ def calibration(profile="ci", *, rng) -> dict:
     }
     out = {}
     for name, (av, ds, dd) in runs.items():
-        groups = np.arange(av.sizes.size) % 20
+        groups = av.network
         dmin = 0.05 if name.startswith("ABBM") else 10.0
         gmin = 0.1 if name.startswith("ABBM") else 10.0
         out[name] = measure(av.sizes, av.durations, groups=groups, survived=av.survived, discrete_sizes=ds,
