@@ -41,7 +41,8 @@ from crit import _validate, phases, sparse_networks, theory, universality
 from crit import avalanches as av
 from crit.records import Record
 
-__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "branching_sweep", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2", "sparse_sweep",
+__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "branching_sweep", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2",
+           "sparse_point", "sparse_sweep",
            "operating_point", "UniversalityProfile", "profile",
            "sweeps", "FiniteSizeScaling", "finite_size_scaling", "susceptibility_scans"]
 
@@ -175,6 +176,16 @@ def sweeps(name: str, *, seed=0, device=None, progress=False) -> dict:
     return out
 
 
+def sparse_point(name: str, width: int, *, n_inputs=None, seed=0, record_profiles=False) -> dict:
+    """Arguments of :func:`crit.sparse_networks.simulate` at the critical point for ``width`` under
+    profile ``name``: depth ``sparse_depth_per_sqrt_width · √N``, the profile's K and θ."""
+    p = profile(name)
+    return dict(width=width, depth=int(round(p.sparse_depth_per_sqrt_width * np.sqrt(width))),
+                sigma_w2=sparse_networks.critical_sigma_w2(p.fan_out, p.threshold), fan_out=p.fan_out,
+                threshold=p.threshold, n_inputs=p.sparse_n_inputs if n_inputs is None else n_inputs,
+                inputs_per_network=p.sparse_inputs_per_network, seed=seed, record_profiles=record_profiles)
+
+
 def sparse_sweep(name: str, *, seed=0) -> dict:
     """Avalanches of the sparse threshold network at its critical point, one run per width (cached).
 
@@ -185,13 +196,9 @@ def sparse_sweep(name: str, *, seed=0) -> dict:
     """
     from crit.cache import cached
 
-    p = profile(name)
     out = {}
-    for j, width in enumerate(p.sparse_widths):
-        kwargs = dict(width=width, depth=int(round(p.sparse_depth_per_sqrt_width * np.sqrt(width))),
-                      sigma_w2=sparse_networks.critical_sigma_w2(p.fan_out, p.threshold), fan_out=p.fan_out,
-                      threshold=p.threshold, n_inputs=p.sparse_n_inputs,
-                      inputs_per_network=p.sparse_inputs_per_network, seed=seed + 70_000 + j)
+    for j, width in enumerate(profile(name).sparse_widths):
+        kwargs = sparse_point(name, width, seed=seed + 70_000 + j)
         out[width] = cached(sparse_networks.SparseAvalanches, kwargs, lambda k=kwargs: sparse_networks.simulate(**k))
     return out
 
@@ -271,8 +278,8 @@ class FiniteSizeScaling(Record):
 #: How each system is measured: the smallest duration of the fits, the end of the window as a
 #: fraction of ⟨T²⟩/⟨T⟩, and the correction exponent ω of the N → ∞ extrapolation. The dense networks
 #: stop at WINDOW_FRACTION · ⟨T²⟩/⟨T⟩ (ceiling shoulder). Branching-like activity has corrections
-#: ∝ 1/T ∝ N^{-1/2} and needs T ≥ 10 (an exact critical Galton–Watson tree has an effective τ_d of
-#: 1.72 on T = 3…20 and 1.86 on 10…50, from its generating function).
+#: ∝ 1/T ∝ N^{-1/2} and needs T ≥ 10 (an exact critical tree's window slope is far below 2 on
+#: T = 3…20: :func:`crit.sparse_networks.effective_duration_exponent`).
 MEASURE_OPTIONS = {
     "dense": dict(dmin=3.0, window_fraction=WINDOW_FRACTION, omega=1.0),
     SPARSE: dict(dmin=10.0, window_fraction=1.0, omega=0.5),

@@ -71,10 +71,8 @@ def shape_runs(profile: str, *, seed=0, device=None) -> dict:
     dense = dict(width=width, depth=p.depth(width), sigma_w2=w2, sigma_b2=b2, activation=act,
                  n_inputs=2 * p.n_inputs, inputs_per_network=p.inputs_per_network, seed=seed + 60_000,
                  record_profiles=True)
-    sparse = dict(width=16384, depth=int(p.sparse_depth_per_sqrt_width * 128),
-                  sigma_w2=sparse_networks.critical_sigma_w2(p.fan_out, p.threshold), fan_out=p.fan_out,
-                  threshold=p.threshold, n_inputs=2 * p.sparse_n_inputs,
-                  inputs_per_network=p.sparse_inputs_per_network, seed=seed + 60_001, record_profiles=True)
+    sparse = finite_size.sparse_point(profile, 16384, n_inputs=2 * p.sparse_n_inputs, seed=seed + 60_001,
+                                      record_profiles=True)
     return {
         "tanh": cached(avalanches.Avalanches, dense, lambda: avalanches.simulate(**dense, device=device)),
         finite_size.SPARSE: cached(sparse_networks.SparseAvalanches, sparse, lambda: sparse_networks.simulate(**sparse)),
