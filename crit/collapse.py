@@ -26,7 +26,9 @@ scale, not a test). Only S ≥ ``s_min`` and points with n_≥ ≥ 10 take part.
 
 **σ and its error.** σ minimises the quality on a grid of step 0.01; the error is a delete-one-group
 jackknife over blocks of networks, as everywhere in :mod:`crit.universality`. A minimum on the edge
-of the range is flagged (``at_edge``): no collapse inside it. The pairwise overlaps follow
+of the range is flagged (``at_edge``): no collapse inside it. When the data cannot give σ (fewer
+than two widths with a cumulative curve, or no two cut-off regions that overlap at any σ) the
+result is *undetermined*: σ, its error and the quality are NaN and ``undetermined`` says why. The pairwise overlaps follow
 Bhattacharjee & Seno, J. Phys. A 34, 6375 (2001); the error-weighted χ² per point follows Houdayer
 & Hartmann, Phys. Rev. B 70, 014418 (2004).
 """
@@ -127,6 +129,8 @@ class Collapse(Record):
     sigma_range : tuple
     s_min, tail_fraction : float
     n_groups : int
+    undetermined : str
+        Why σ could not be determined from these data; empty when it was.
     """
 
     widths: np.ndarray
@@ -143,6 +147,12 @@ class Collapse(Record):
     s_min: float
     tail_fraction: float
     n_groups: int
+    undetermined: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """Whether the data gave a σ (see ``undetermined`` for why not)."""
+        return not self.undetermined
 
 
 def _ended_sizes(a, keep=None):
@@ -174,9 +184,10 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     Returns
     -------
     Collapse
+        Undetermined (NaN σ, with the reason) when the data hold no two overlapping cut-off regions.
     """
-    if len(system_sweeps) < 2:
-        raise ValueError(f"a collapse needs at least 2 widths, got {len(system_sweeps)}")
+    if not isinstance(system_sweeps, dict):
+        raise TypeError(f"system_sweeps must be a dict {{width: record}}, got {type(system_sweeps).__name__}")
     tau = _validate.real("tau", tau, minimum=1.0, strict_min=True)
     tail_fraction = _validate.real("tail_fraction", tail_fraction, minimum=0.0, maximum=1.0, strict_min=True,
                                    strict_max=True)
@@ -187,10 +198,22 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     grid = np.round(np.arange(lo, hi + 1e-9, 0.01), 4)
     widths = np.array(sorted(system_sweeps), float)
     records = [system_sweeps[k] for k in sorted(system_sweeps)]
-    curves = [cumulative_curve(_ended_sizes(a), s_min) for a in records]
-    profile = _sigma_profile(curves, widths, tau, grid, tail_fraction)
-    if not np.isfinite(profile).any():
-        raise ValueError("no two widths have overlapping cut-off regions: more avalanches or widths needed")
+    sizes = [_ended_sizes(a) for a in records]
+    usable = [i for i, s in enumerate(sizes) if (s >= s_min).sum() >= _MIN_COUNT]
+    curves = [cumulative_curve(sizes[i], s_min) for i in usable]
+    reason = ""
+    if len(usable) < 2:
+        reason = (f"a collapse needs 2 widths; only {len(usable)} of {widths.size} widths have {_MIN_COUNT} or more ended avalanches "
+                  f"of size >= {s_min:g}")
+    else:
+        profile = _sigma_profile(curves, widths[usable], tau, grid, tail_fraction)
+        if not np.isfinite(profile).any():
+            reason = "no two widths have overlapping cut-off regions at any sigma in the range"
+    if reason:
+        nan = np.full((len(curves), 1), np.nan)
+        return Collapse(widths[usable], nan, nan, tau, float("nan"), float("nan"), float("nan"), False, grid,
+                        np.full(grid.size, np.inf), (lo, hi), float(s_min), tail_fraction, 0, reason)
+    widths, records = widths[usable], [records[i] for i in usable]
     best = int(np.argmin(profile))
     leave = []
     for k in range(n_groups):

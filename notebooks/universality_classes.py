@@ -229,7 +229,7 @@ plots.collapse(collapses);
 # %%
 Markdown(tables.markdown(
     ["system", "$\\tau_s$ (fit, widest $N$)", "$\\sigma$ (collapse)", "$b_S$ (moments)", "quality", "inside the range"],
-    [[s, tables.fmt(fss[s].tau_s[-1], fss[s].tau_s_err[-1], 3), tables.fmt(c.sigma, c.sigma_err, 2),
+    [[s, tables.fmt(fss[s].tau_s[-1], fss[s].tau_s_err[-1], 3), tables.fmt(c.sigma, c.sigma_err, 2) if c.determined else "undetermined",
       tables.fmt(fss[s].size_cutoff_exponent, fss[s].size_cutoff_exponent_err, 2), f"{c.quality:.1f}",
       "no" if c.at_edge else "yes"] for s, c in collapses.items()],
 ))

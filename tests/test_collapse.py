@@ -61,10 +61,29 @@ def test_no_width_dependence_means_no_collapse_inside_the_range():
     assert c.sigma < 0.05 + 2 * c.sigma_err
 
 
+def test_data_that_cannot_collapse_give_an_undetermined_result():
+    rng = np.random.default_rng(3)
+    one = {100: scaled_sizes(100, 4000, 1.5, 1.0, rng)}
+    nothing = {100: SimpleNamespace(sizes=np.zeros(0), survived=np.zeros(0, bool), network=np.zeros(0, int)),
+               200: SimpleNamespace(sizes=np.zeros(0), survived=np.zeros(0, bool), network=np.zeros(0, int))}
+    all_survive = {w: SimpleNamespace(sizes=np.full(50, 7.0), survived=np.ones(50, bool), network=np.arange(50))
+                   for w in (100, 200)}
+    # sizes six decades apart at neighbouring widths: no sigma in the range brings the cut-offs together
+    apart = {w: SimpleNamespace(sizes=np.linspace(1.0, 40.0, 200) * scale, survived=np.zeros(200, bool),
+                                network=np.arange(200)) for w, scale in ((100, 1e6), (200, 1.0))}
+    for data, reason in ((one, "2 widths"), ({}, "2 widths"), (nothing, "2 widths"), (all_survive, "2 widths"),
+                         (apart, "overlapping")):
+        c = collapse.size_collapse(data, tau=1.5)
+        assert not c.determined and reason in c.undetermined, c.undetermined
+        assert np.isnan(c.sigma) and np.isnan(c.sigma_err) and np.isnan(c.quality)
+    good = collapse.size_collapse(sweep(1.5, 1.0, rng), tau=1.5, s_min=3.0)
+    assert good.determined and good.undetermined == ""
+
+
 def test_bad_input():
     one = {100: scaled_sizes(100, 100, 1.5, 1.0, np.random.default_rng(0))}
-    with pytest.raises(ValueError, match="at least 2 widths"):
-        collapse.size_collapse(one, tau=1.5)
+    with pytest.raises(TypeError, match="dict"):
+        collapse.size_collapse(list(one.values()), tau=1.5)
     with pytest.raises(ValueError, match="tau"):
         collapse.size_collapse({**one, 200: one[100]}, tau=0.9)
     with pytest.raises(ValueError, match="sigma_range"):

@@ -75,6 +75,11 @@ def collapse(collapses: dict):
     fig, axes = style.figure(-(-len(collapses) // ncols), ncols, aspect=0.75, squeeze=False)
     axes = axes.ravel()
     for ax, (system, c) in zip(axes, collapses.items()):
+        if not c.determined:
+            ax.text(0.5, 0.5, f"{system}:\nundetermined\n({c.undetermined})", ha="center", va="center",
+                    wrap=True, fontsize="small", transform=ax.transAxes)
+            ax.set_axis_off()
+            continue
         for k, (w, color) in enumerate(zip(c.widths, style.colors(len(c.widths)))):
             ax.plot(c.x[k], c.y[k], "o-", ms=2.5, lw=1, color=color, label=f"$N={int(w)}$")
         ax.set_xscale("log")
