@@ -26,7 +26,7 @@ test-crit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests
 
 # nbval runs each notebook (converted from its jupytext source) at the CI profile. Its kernel runs
-# in $(NBVAL_DIR), which starts empty, so crit.cache computes everything afresh (.cache/ there).
+# in $(NBVAL_DIR), which starts empty, so crit.book.cache computes everything afresh (.cache/ there).
 # A cell that raises fails; outputs are compared only in cells marked nbval-check-output.
 # pytest's exit code 5 ("no tests collected": no notebooks, or no code cells) is not a failure.
 test-notebooks: $(STAMP)

@@ -17,7 +17,7 @@ import time
 
 import torch
 
-from crit import avalanches as av
+from crit.models import avalanches as av
 
 WIDTH, DEPTH, SIGMA_W2, Q0 = 500, 1000, 1.002, 0.1
 

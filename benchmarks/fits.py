@@ -1,4 +1,4 @@
-"""Benchmark: crit.stats.fit_power_law against powerlaw 2.0 on the same data (prints, never fails).
+"""Benchmark: crit.analysis.stats.fit_power_law against powerlaw 2.0 on the same data (prints, never fails).
 
 Continuous Pareto data (alpha = 2.5 above xmin = 1) under a uniform body on [0.1, 1], xmin searched.
 Goal (issue 3): >= 50x faster than powerlaw at n = 3e4 with |delta alpha| < 1e-3; 1e6 points in <= 5 s.
@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from crit.stats import fit_power_law
+from crit.analysis.stats import fit_power_law
 
 
 def data(n, rng):

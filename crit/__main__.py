@@ -5,9 +5,9 @@
     python -m crit compute [--profile ci|paper] [--device auto|cpu|cuda] [--only NAME] [--seed N]
 
 ``book`` executes the figure notebooks with papermill into ``book/`` and builds the HTML book into
-``_build/html`` (see :mod:`crit.book`). ``notebooks`` converts the jupytext sources to ``.ipynb``
+``_build/html`` (see :mod:`crit.book.build`). ``notebooks`` converts the jupytext sources to ``.ipynb``
 files at their default (CI) parameters, for nbval. ``compute`` runs the chapters' heavy steps as
-plain Python into the results cache (see :mod:`crit.compute`), e.g. on a GPU machine without Jupyter.
+plain Python into the results cache (see :mod:`crit.book.compute`), e.g. on a GPU machine without Jupyter.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 def _parser() -> argparse.ArgumentParser:
-    from crit import book
+    from crit.book import build as book
 
     parser = argparse.ArgumentParser(prog="python -m crit", description="Build the crit companion book.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{book,notebooks,compute}")
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from crit import book
+    from crit.book import build as book
 
     args = _parser().parse_args(argv)
     try:
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             return book.build(profile=args.profile, device=args.device, only=args.only, seed=args.seed,
                               force=args.force, html=args.html)
         if args.command == "compute":
-            from crit import compute
+            from crit.book import compute
 
             compute.compute(args.only, profile=args.profile, seed=args.seed, device=args.device)
             return 0

@@ -36,7 +36,9 @@ import numpy as np
 from IPython.display import Markdown
 
 import crit
-from crit import phases, style, tables, theory
+from crit.analysis import phases
+from crit.book import style, tables
+from crit.models import theory
 from crit.plots import phases as plots
 
 style.use()
@@ -119,7 +121,7 @@ style.glue("n_wide", int(peaks.width[-1]))
 # With biases the silent state is no longer absorbing: the drive keeps feeding activity in. The map
 # shows $\chi = d\bar S/d\sigma_w^2$ in the $(\sigma_w^2, \sigma_b^2)$ plane, each row scaled to
 # its maximum; dots mark the ridge of maxima, the dashed line the mean-field order-to-chaos line
-# $\chi_1 = 1$ from `crit.theory`, the star the finite-width critical point at $\sigma_b^2 = 0$.
+# $\chi_1 = 1$ from `crit.models.theory`, the star the finite-width critical point at $\sigma_b^2 = 0$.
 
 # %% tags=["nbval-ignore-output"]
 grid = results["map"]
@@ -174,5 +176,5 @@ else:
 # ```{admonition} Rerun and vary
 # `python -m crit book --only phase_diagram` rebuilds this page; `--profile paper --device cuda`
 # runs the paper's sizes. To explore, change `PROFILE`, `SEED` or `DEVICE` above, or call
-# `crit.phases.scan(...)` with your own grid, width, depth and activation.
+# `crit.analysis.phases.scan(...)` with your own grid, width, depth and activation.
 # ```

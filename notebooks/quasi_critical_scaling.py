@@ -34,7 +34,8 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 import numpy as np
 from IPython.display import Markdown
 
-from crit import crackling, quasicritical, style, tables, universality
+from crit.analysis import crackling, quasicritical, universality
+from crit.book import style, tables
 from crit.plots import crackling as plots
 
 style.use()
@@ -206,5 +207,5 @@ style.glue("tau_d_shift", float(abs(sweep.authors[-1, 1, 0] - sweep.authors[0, 1
 # ```{admonition} Rerun and vary
 # `python -m crit book --only quasi_critical_scaling --profile paper --device cuda` reruns the
 # authors' full run (2,000,000 inputs into width 500, depth 1000). To explore, call
-# `crit.avalanches.simulate(...)` at another point and `crit.crackling.analyse(...)` on it.
+# `crit.models.avalanches.simulate(...)` at another point and `crit.analysis.crackling.analyse(...)` on it.
 # ```

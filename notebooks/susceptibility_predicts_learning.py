@@ -22,7 +22,7 @@
 # :class: warning
 # The paper gives no details of its training experiment (data set, architecture, optimiser,
 # budget, grid, statistic) and the authors released no training code. Everything below is our
-# own design, stated in full and changeable in `crit.learning.PROFILES`; it tests the claim as we
+# own design, stated in full and changeable in `crit.analysis.learning.PROFILES`; it tests the claim as we
 # read it, not the authors' exact experiment.
 # ```
 #
@@ -46,7 +46,9 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 import numpy as np
 from IPython.display import Markdown
 
-from crit import learning, phases, style, tables, theory
+from crit.analysis import learning, phases
+from crit.book import style, tables
+from crit.models import theory
 from crit.plots import learning as plots
 
 style.use()
@@ -56,9 +58,9 @@ config
 # %% [markdown]
 # The data set is scikit-learn's 8×8 handwritten digits (1,797 images, 10 classes, 70/30 split),
 # which ships inside the scikit-learn wheel: the chapter builds offline, and a few hundred SGD
-# steps separate good from bad initialisations within seconds on a CPU. `crit.datasets` also
+# steps separate good from bad initialisations within seconds on a CPU. `crit.models.datasets` also
 # offers MNIST-1D, generated procedurally, and MNIST or Fashion-MNIST from local IDX files
-# (`crit.datasets.load("mnist", data_dir=...)`); nothing is ever downloaded.
+# (`crit.models.datasets.load("mnist", data_dir=...)`); nothing is ever downloaded.
 #
 # Training every initialisation and scanning the engine is the slow step; both go through the
 # results cache (`.cache/`), keyed by their parameters.
@@ -190,7 +192,7 @@ Markdown(f"The best single predictor of accuracy is the {learning.markdown_label
 # every input survives and the surviving fraction no longer fluctuates. In our reconstruction the
 # engine's susceptibility is thus a good predictor of learning but not the best one, and the
 # paper's claim is not reproduced. It may hold for another reading of "susceptibility" or
-# "proximity", another data set, optimiser or budget: all are parameters of `crit.learning`.
+# "proximity", another data set, optimiser or budget: all are parameters of `crit.analysis.learning`.
 
 # %% [markdown]
 # ## Learning curves without bias
@@ -206,7 +208,7 @@ plots.learning_curves(runs, sigma_b2=0.0);
 # ```{admonition} Rerun and vary
 # `python -m crit book --only susceptibility_predicts_learning` rebuilds this page;
 # `--profile paper --device cuda` runs a 16 × 12 grid of width-128, depth-40 networks with 5
-# seeds (its run time is not yet measured). To explore, edit a profile in `crit.learning`, or call
-# `crit.train.train(crit.datasets.load("mnist1d"), sigma_w2, sigma_b2, width=..., depth=...)`
+# seeds (its run time is not yet measured). To explore, edit a profile in `crit.analysis.learning`, or call
+# `crit.models.train.train(crit.models.datasets.load("mnist1d"), sigma_w2, sigma_b2, width=..., depth=...)`
 # directly.
 # ```

@@ -40,7 +40,9 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 import numpy as np
 from IPython.display import Markdown
 
-from crit import collapse, finite_size, phases, resnets, shapes, sparse_networks, style, tables, universality
+from crit.analysis import collapse, finite_size, phases, shapes, universality
+from crit.models import resnets, sparse_networks
+from crit.book import style, tables
 from crit.plots import universality as plots
 
 style.use()
@@ -52,7 +54,7 @@ config
 #
 # Critical Galton–Watson trees (mean-field DP), random-walk excursions (free BM), ABBM with drive
 # $c = 1/2$ (exponents $((3-c)/2,\,2-c,\,2)$) and 1+1-dimensional directed bond percolation at
-# $p_c = 0.644700185$ (`crit.lattice_dp`) go through `crit.universality.measure`: maximum-likelihood
+# $p_c = 0.644700185$ (`crit.models.lattice_dp`) go through `crit.analysis.universality.measure`: maximum-likelihood
 # fits of $\tau_s$ and $\tau_d$ below the cut-off, $\gamma$ from $\langle S\rangle(T)$ on log bins,
 # errors from a jackknife over 20 batches of runs. The distance to a class is the RMS over the three
 # exponents of (measured − reference)/(statistical ⊕ systematic error), the systematic part
@@ -107,7 +109,7 @@ Markdown(tables.markdown(
 # Dense Gaussian layers cannot leave the free-BM class (see the last section): given a layer, the
 # next pre-activation is exactly Gaussian, so the noise of $\|h\|^2$ scales with its mean squared
 # whatever the activation. The log trap needs a noise *variance* proportional to the activity and
-# a silent state that is exactly absorbing. Two changes give both (`crit.sparse_networks`):
+# a silent state that is exactly absorbing. Two changes give both (`crit.models.sparse_networks`):
 #
 # * the **step activation** $x = \mathbf 1\{h > \theta\}$: a unit is on or off, so the activity is
 #   a count, and a silent layer stays silent;
@@ -128,11 +130,11 @@ Markdown(tables.markdown(
 # avalanches at $T_c \propto N^{1/2}$, $S_c\propto N$ if the class is mean-field DP. The depth is
 # {glue:text}`sparse_depth:.0f`$\sqrt N$ layers; the fits start at $T = 10$ (an exact critical tree
 # has an effective $\tau_d$ of only {glue:text}`tau_eff:.2f` on $T = 3\ldots 20$,
-# `crit.sparse_networks.effective_duration_exponent`) and run to $\langle T^2\rangle/\langle T\rangle$, and the
+# `crit.models.sparse_networks.effective_duration_exponent`) and run to $\langle T^2\rangle/\langle T\rangle$, and the
 # extrapolation is in $N^{-1/2}$, the order of the corrections $1/T_c$.
 #
 # The finite-size analysis is calibrated on the same footing: **critical branching on $N$ sites**
-# (`crit.exact_models.finite_population_branching`: every active site sends Poisson(1) activations
+# (`crit.models.exact_models.finite_population_branching`: every active site sends Poisson(1) activations
 # to random sites, and the sites hit are the next generation) is mean-field DP with exactly
 # $T_c\propto N^{1/2}$, $S_c\propto N$, and runs at the same widths with the same number of avalanches.
 
@@ -215,7 +217,7 @@ plots.exponents_vs_width(fss);
 #
 # If $P(S;N) = S^{-\tau}F(S/N^{\sigma})$, the curves $P(S'\geq S)\,S^{\tau-1}$ of all widths fall on
 # one curve against $S/N^{\sigma}$. With $\tau$ the fitted $\tau_s$ of the widest network,
-# `crit.collapse.size_collapse` finds the $\sigma$ of the best collapse. Below the cut-off the
+# `crit.analysis.collapse.size_collapse` finds the $\sigma$ of the best collapse. Below the cut-off the
 # curves are flat whatever $\sigma$, so only their cut-off regions (past the maximum, below 80 % of
 # it) are compared: the squared difference of the log curves of every pair of widths on their common
 # range, over its counting variance, a $\chi^2$ per point ($\approx 1$: as good as the counts allow).
@@ -255,13 +257,13 @@ for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE), ("br", finite_size.
 # A third signature needs no fit of $P(S)$ or $P(T)$: the mean profile of avalanches of duration $T$,
 # rescaled by $T^{1-\gamma}$ against $u = t/T$, collapses onto a curve $F(u)$ that is a parabola
 # $u(1-u)$ in the log-trap class and a semicircle $\sqrt{u(1-u)}$ for an absorbed free walk
-# {cite:p}`laurson2013evolution`. `crit.shapes` records profiles of the tanh network (widest CI width,
+# {cite:p}`laurson2013evolution`. `crit.analysis.shapes` records profiles of the tanh network (widest CI width,
 # twice the inputs) and of the sparse threshold network ($N = 16384$), collapses them with
-# `crit.stats.shape_collapse` and fits $F \propto [u(1-u)]^a$ on $0.1 \le u \le 0.9$ for each
+# `crit.analysis.stats.shape_collapse` and fits $F \propto [u(1-u)]^a$ on $0.1 \le u \le 0.9$ for each
 # duration: $a = 1$ for the parabola, $1/2$ for the semicircle (error: spread over durations). A
 # discrete avalanche starts and ends with one active unit rather than none, which flattens the ends
 # at short durations, so the exact models on the same durations are the yardsticks
-# (`crit.shapes.exact_shape_exponents`).
+# (`crit.analysis.shapes.exact_shape_exponents`).
 
 # %%
 shape_collapses = shapes.mean_shapes(shapes.shape_runs(PROFILE, seed=SEED, device=DEVICE))
@@ -298,7 +300,7 @@ style.glue("a_walk", exact_shapes["free BM"][0])
 # network, and an input's avalanche runs while $q_j \ge \theta_j$, with
 # $S = \sum_j(\sqrt{q_j} - \sqrt{\theta_j})$. Inputs are Gaussian noise images
 # ({glue:text}`rn_size`×{glue:text}`rn_size`, standard deviation 1); the networks are untrained, with
-# torchvision's structure and initialisation (`crit.resnets`; the parameter counts match torchvision's
+# torchvision's structure and initialisation (`crit.models.resnets`; the parameter counts match torchvision's
 # in a test). Batch norm runs in evaluation mode, where an untrained network makes it the identity.
 # Errors are jackknife over networks. The depth caps the duration at the number of module calls.
 
@@ -385,7 +387,7 @@ for key, e in zip(("sp_ts", "sp_td", "sp_g"), ("tau_s", "tau_d", "gamma")):
 # * **The other class needs more than another activation.** With dense Gaussian layers,
 #   $h^{l+1}\mid h^l$ is exactly Gaussian with variance $\sigma_w^2 m_l + \sigma_b^2$, so the noise of
 #   $\|h\|^2$ is always proportional to its mean squared (multiplicative) whatever the activation, and
-#   none of the ten activations of `crit.activations` can leave free BM. Threshold (step) units with
+#   none of the ten activations of `crit.models.activations` can leave free BM. Threshold (step) units with
 #   sparse connections make the noise demographic and silence absorbing: that network extrapolates to
 #   $\tau_s =$ {glue:text}`sp_ts:.2f` ± {glue:text}`sp_ts_err:.2f`, $\tau_d =$ {glue:text}`sp_td:.2f` ±
 #   {glue:text}`sp_td_err:.2f`, $\gamma =$ {glue:text}`sp_g:.2f` ± {glue:text}`sp_g_err:.2f`, is assigned
@@ -397,7 +399,7 @@ for key, e in zip(("sp_ts", "sp_td", "sp_g"), ("tau_s", "tau_d", "gamma")):
 #   (arXiv:2512.00168) says activation design alone switches the class; its text was not available to
 #   us, and in dense Gaussian layers we find no way for it to.
 # * Untrained ResNets, measured module by module as the authors' code does, fall nearest
-#   **{glue:text}`rn_class`**, like the dense networks. (They are rebuilt in `crit.resnets`:
+#   **{glue:text}`rn_class`**, like the dense networks. (They are rebuilt in `crit.models.resnets`:
 #   torchvision 0.28, the release made for this PyTorch, installs but fails to import beside its CPU
 #   build.)
 # * The paper profile (widths 64…2048) is set up but was not run here (no GPU).
@@ -405,9 +407,9 @@ for key, e in zip(("sp_ts", "sp_td", "sp_g"), ("tau_s", "tau_d", "gamma")):
 # %% [markdown]
 # ```{admonition} Rerun and vary
 # `python -m crit book --only universality_classes` rebuilds this page; `--profile paper --device cuda`
-# runs widths up to 2048. `crit.universality.measure` and `classify` take any paired sizes and
-# durations, and `crit.collapse.size_collapse` any sweep over widths; `crit.lattice_dp.bond_dp` and
-# `crit.exact_models` give models of known class; `crit.sparse_networks.simulate` runs the threshold
+# runs widths up to 2048. `crit.analysis.universality.measure` and `classify` take any paired sizes and
+# durations, and `crit.analysis.collapse.size_collapse` any sweep over widths; `crit.models.lattice_dp.bond_dp` and
+# `crit.models.exact_models` give models of known class; `crit.models.sparse_networks.simulate` runs the threshold
 # network at any fan-out $K$, threshold and $\sigma_w^2$ (try $\sigma_w^2$ a little off
 # `critical_sigma_w2`, or $K$ close to $\sqrt N$, where activity collides often).
 # ```

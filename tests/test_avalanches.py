@@ -10,7 +10,7 @@ import pytest
 import torch
 from scipy import special, stats
 
-from crit import avalanches as av
+from crit.models import avalanches as av
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "authors-reference"
 
@@ -217,7 +217,7 @@ def test_bad_input_is_a_clear_error(kwargs, match):
 def test_gpu_compaction_schedule_gives_the_same_law(monkeypatch):
     # On a GPU the alive set is compacted only on a geometric schedule, so dead inputs ride along
     # for a while (and enter the Gram matrix with a unit diagonal). Run that path on the CPU.
-    from crit import _propagate
+    from crit.models import _propagate
 
     width, depth = 30, 60
     reference = av.simulate(width, depth, 1.04, n_inputs=6000, inputs_per_network=20, seed=21)

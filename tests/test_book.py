@@ -1,4 +1,4 @@
-"""The book harness (crit.book, python -m crit) on tiny fixture notebooks in a temporary folder.
+"""The book harness (crit.book.build, python -m crit) on tiny fixture notebooks in a temporary folder.
 
 Each papermill execution of a fixture starts a kernel (a few seconds), so the executions are
 counted: eight in all.
@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crit import book
+from crit.book import build as book
 from crit.__main__ import main
 
 HEADER = '''\

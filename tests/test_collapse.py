@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from crit import collapse
+from crit.analysis import collapse
 
 
 def scaled_sizes(width, n, tau, sigma, rng):
@@ -39,7 +39,7 @@ def test_collapse_of_critical_branching_on_n_sites():
     At these sizes (the chapter's) the whole-curve quality puts σ near 1.9: a wrong σ slides the cut-off
     regions apart until only flat parts overlap.
     """
-    from crit.exact_models import finite_population_branching
+    from crit.models.exact_models import finite_population_branching
 
     runs = {n: finite_population_branching(20_000, size=n, rng=n) for n in (1024, 4096, 16384, 65536, 262144)}
     c = collapse.size_collapse(runs, tau=1.5)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crit import compute
+from crit.book import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 

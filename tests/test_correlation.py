@@ -1,4 +1,4 @@
-"""crit.correlation against samples of known rank correlation."""
+"""crit.analysis.correlation against samples of known rank correlation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from crit import correlation
+from crit.analysis import correlation
 
 
 def _normal_pair(rho, n, rng):

@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from crit import avalanches as av
-from crit import crackling, quasicritical, stats, theory
+from crit.models import avalanches as av
+from crit.analysis import crackling, quasicritical, stats
+from crit.models import theory
 
 
 def test_authors_continuous_estimator_is_the_hill_formula_and_recovers_a_pareto_exponent():

@@ -1,4 +1,4 @@
-"""crit.datasets: embedded sets load offline, IDX files are read exactly, bad names and paths fail clearly."""
+"""crit.models.datasets: embedded sets load offline, IDX files are read exactly, bad names and paths fail clearly."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from crit import datasets
+from crit.models import datasets
 
 
 def _write_idx(path, array, code=0x08, compress=False):

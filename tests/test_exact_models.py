@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from crit import exact_models as em
-from crit.stats import fit_power_law
+from crit.models import exact_models as em
+from crit.analysis.stats import fit_power_law
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ corrections to scaling at these short times.
 import numpy as np
 import pytest
 
-from crit import lattice_dp
+from crit.models import lattice_dp
 
 
 def _slopes(rng_seed, n_batches=8, n_runs=500, max_steps=256):

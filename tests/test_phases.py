@@ -1,11 +1,11 @@
-"""Order parameters, susceptibilities and ridges of crit.phases against known answers."""
+"""Order parameters, susceptibilities and ridges of crit.analysis.phases against known answers."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from crit import phases
+from crit.analysis import phases
 
 
 def test_jackknife_of_a_mean_is_the_standard_error():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from crit import resnets
+from crit.models import resnets
 
 
 def gen(seed=0):

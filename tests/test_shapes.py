@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from crit import shapes
+from crit.analysis import shapes
 
 
 def test_shape_exponent_of_exact_curves():

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from crit import sparse_networks as sn
-from crit import universality
+from crit.models import sparse_networks as sn
+from crit.analysis import universality
 
 SC = sn.critical_sigma_w2(4, 1.0)
 
@@ -115,7 +115,7 @@ def test_critical_point_and_branching_ratio():
 
 def test_finite_size_scaling_is_mean_field_dp():
     """Cut-offs grow as N^{1/2} (duration) and N (size), not N and N^{3/2} (free BM)."""
-    from crit.universality import power_law_in_width
+    from crit.analysis.universality import power_law_in_width
 
     widths = np.array([1024, 4096, 16384])
     runs = [sn.simulate(width=int(n), depth=int(10 * np.sqrt(n)), sigma_w2=SC, n_inputs=12_000,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from crit.stats import ccdf, equal_count_pdf, log_binned_pdf, sample_power_law
+from crit.analysis.stats import ccdf, equal_count_pdf, log_binned_pdf, sample_power_law
 
 
 def test_log_binned_density_matches_pareto():

@@ -4,7 +4,7 @@ import numpy as np
 import powerlaw
 import pytest
 
-from crit.stats import compare_to, fit_power_law, sample_power_law
+from crit.analysis.stats import compare_to, fit_power_law, sample_power_law
 
 # name, factor, discrete, alternative, normalised R (powerlaw 2.0), p (powerlaw 2.0), Clauset's (R, p)
 ROWS = [

@@ -4,7 +4,7 @@ import numpy as np
 import powerlaw
 import pytest
 
-from crit.stats import bootstrap_pvalue, fit_power_law, sample_power_law
+from crit.analysis.stats import bootstrap_pvalue, fit_power_law, sample_power_law
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Known answers for crit.stats.fit_power_law and its xmin search.
+"""Known answers for crit.analysis.stats.fit_power_law and its xmin search.
 
 Sources: Clauset, Shalizi & Newman, SIAM Rev. 51, 661 (2009) [Tables 2 and 3]; the reproduction
 with powerlaw 2.0.0 in shared/reference/theory-and-known-answers.md §4.1–4.2.
@@ -10,8 +10,8 @@ import numpy as np
 import powerlaw
 import pytest
 
-from crit.stats import PowerLawFit, fit_power_law, sample_power_law
-from crit.stats import _laws, xmin_search
+from crit.analysis.stats import PowerLawFit, fit_power_law, sample_power_law
+from crit.analysis.stats import _laws, xmin_search
 
 
 def _load(name, factor):

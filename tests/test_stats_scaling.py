@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from crit import exact_models as em
+from crit.models import exact_models as em
 from crit.profiles import Profiles
-from crit.stats import crackling_check, gamma_from_sizes, shape_collapse
+from crit.analysis.stats import crackling_check, gamma_from_sizes, shape_collapse
 
 
 def _synthetic_pairs(gamma, rng, n=60_000):
@@ -86,7 +86,7 @@ def test_shape_collapse_bad_input():
 def test_collapse_error_is_the_authors_nmse_not_averaged_over_durations():
     # paper-method.md §5.3: NMSE(g) = sum_T,u (scaled - mean_T)^2 / sum_u mean_T^2, no 1/n_T factor
     from crit.profiles import Profiles
-    from crit.stats import shape_collapse
+    from crit.analysis.stats import shape_collapse
 
     rng = np.random.default_rng(3)
     durations, profiles = [], []

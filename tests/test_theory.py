@@ -1,4 +1,4 @@
-"""Known-answer tests of crit.theory (mean-field deep information propagation).
+"""Known-answer tests of crit.models.theory (mean-field deep information propagation).
 
 The tanh numbers are the tables of ../shared/reference/theory-and-known-answers.md §3 (301-point
 Gauss–Hermite quadrature, fixed point to 1e-14, Brent to 1e-12); the rest are closed forms.
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import optimize, special
 
-from crit import theory
+from crit.models import theory
 
 # σ_b², σ_w²,c, q* at criticality  (notes §3, "Critical line χ₁ = 1")
 CRITICAL_LINE = [

@@ -1,4 +1,4 @@
-"""crit.train: learning happens, runs are reproducible, the parameterisation is the engine's."""
+"""crit.models.train: learning happens, runs are reproducible, the parameterisation is the engine's."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from crit import datasets, learning, train
+from crit.models import datasets, train
+from crit.analysis import learning
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_bad_arguments(digits):
         train.train(digits, 1.0, -0.1, width=8, depth=2, steps=1)
     with pytest.raises(TypeError, match="width must be an integer"):
         train.train(digits, 1.0, 0.0, width="8", depth=2, steps=1)
-    with pytest.raises(TypeError, match="crit.datasets.Dataset"):
+    with pytest.raises(TypeError, match="crit.models.datasets.Dataset"):
         train.train(np.zeros((3, 3)), 1.0, 0.0, width=8, depth=2, steps=1)
     with pytest.raises(ValueError, match="optimizer"):
         train.train(digits, 1.0, 0.0, width=8, depth=2, steps=1, optimizer="lbfgs")
@@ -84,7 +85,7 @@ def test_adam_also_learns(digits):
 
 
 def test_predictors_on_a_tiny_scan():
-    from crit import phases
+    from crit.analysis import phases
 
     scan = phases.scan(np.geomspace(0.5, 4.0, 7), [0.0, 0.1], width=16, depth=8, n_inputs=300,
                        inputs_per_network=100, seed=0)

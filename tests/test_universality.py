@@ -9,7 +9,7 @@ ABBM with drive c: ((3 − c)/2, 2 − c, 2) (Colaiori, Adv. Phys. 57, 287 (2008
 import numpy as np
 import pytest
 
-from crit import finite_size, universality
+from crit.analysis import finite_size, universality
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Figures of the chapter "quasi-critical scaling" (compute lives in :mod:`crit.crackling`)."""
+"""Figures of the chapter "quasi-critical scaling" (compute lives in :mod:`crit.analysis.crackling`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import matplotlib
 from matplotlib import cm, colors as mcolors
 
-from crit import style
+from crit.book import style
 
 AUTHORS_COLOR, OURS_COLOR = "0.25", style.PHASE_COLORS["active"]
 

@@ -1,11 +1,12 @@
-"""Figures of the chapter "susceptibility predicts learning" (compute lives in :mod:`crit.learning`)."""
+"""Figures of the chapter "susceptibility predicts learning" (compute lives in :mod:`crit.analysis.learning`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from crit import style, theory
-from crit.learning import PREDICTOR_LABELS
+from crit.book import style
+from crit.models import theory
+from crit.analysis.learning import PREDICTOR_LABELS
 
 
 def _edges(x, geometric):
@@ -62,7 +63,7 @@ def scatter(score, predictors, table, *, ylabel="test accuracy"):
     ----------
     score : numpy.ndarray, shape (n,)
     predictors : dict
-        ``{key: values}`` of :meth:`crit.learning.Predictors.oriented`, tiled over seeds.
+        ``{key: values}`` of :meth:`crit.analysis.learning.Predictors.oriented`, tiled over seeds.
     table : CorrelationTable
         Gives ρ and its interval for each panel's title.
     """

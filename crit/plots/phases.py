@@ -1,10 +1,11 @@
-"""Figures of the chapter "absorbing and active phases" (compute lives in :mod:`crit.phases`)."""
+"""Figures of the chapter "absorbing and active phases" (compute lives in :mod:`crit.analysis.phases`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from crit import style, theory
+from crit.book import style
+from crit.models import theory
 
 
 def _mark_critical(ax, widths, colors, *, label=True):

@@ -1,10 +1,11 @@
-"""Figures of the chapter "universality classes" (compute lives in :mod:`crit.finite_size`, :mod:`crit.universality`)."""
+"""Figures of the chapter "universality classes" (compute lives in :mod:`crit.analysis.finite_size`, :mod:`crit.analysis.universality`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from crit import style, universality
+from crit.book import style
+from crit.analysis import universality
 
 _MARKERS = {"mean-field DP": "s", "ABBM c=1/2": "D", "free BM": "o", "1+1-D DP": "^"}
 
@@ -69,7 +70,7 @@ def collapse(collapses: dict):
     Parameters
     ----------
     collapses : dict
-        ``{system: crit.collapse.Collapse}``.
+        ``{system: crit.analysis.collapse.Collapse}``.
     """
     ncols = min(2, len(collapses))
     fig, axes = style.figure(-(-len(collapses) // ncols), ncols, aspect=0.75, squeeze=False)
@@ -101,9 +102,9 @@ def mean_shapes(collapses: dict, exponents: dict):
     Parameters
     ----------
     collapses : dict
-        ``{system: crit.stats.ShapeCollapse}``.
+        ``{system: crit.analysis.stats.ShapeCollapse}``.
     exponents : dict
-        ``{system: (a, a_err)}`` from :func:`crit.shapes.shape_exponent`.
+        ``{system: (a, a_err)}`` from :func:`crit.analysis.shapes.shape_exponent`.
     """
     fig, ax = style.figure(aspect=0.7)
     u = np.linspace(0, 1, 201)

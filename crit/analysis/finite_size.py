@@ -1,0 +1,380 @@
+r"""Finite-size scaling of network avalanches in the width N: sweeps, cut-offs, collapse.
+
+Systems (each at its own finite-width critical point, so that N is the only scale):
+
+``tanh``
+    The paper's network, σ_b² = 0, σ_w² = σ_{w,c}²(N) = exp[ln(N/2) − ψ(N/2)]
+    (:func:`crit.models.theory.finite_width_critical_sigma_w2`), where ln‖h‖² has zero drift.
+``tanh, driven``
+    The quasi-critical line with a bias drive scaled with N: σ_b² = h q0/N² and
+    σ_w² = σ_{w,c}²(N) − h/N. Per layer the bias adds about Nσ_b² to ‖h‖², so the drift of
+    x = ln(‖h‖²/q0) becomes ln[(σ_w² + Nσ_b² e^{−x}/q0)/σ_{w,c}²] ≈ (h/N)(e^{−x} − 1): zero at the
+    threshold, restoring above it. In the time t = layer/N of the undriven walk (step variance
+    ≈ 2/N) this drift is N-free, so a fixed h is one point of the scaling function: the
+    analogue, for this class, of the field scale h ~ 1/N of mean-field DP (notes §2.4).
+``relu``
+    ReLU, σ_b² = 0, at its own zero-drift point σ_{w,c}²(N) = exp[ln(N/2) − E ψ(K/2)], K ~ Bin(N, ½)
+    the number of positive units (:func:`relu_critical_sigma_w2`).
+
+Why the cut-offs come from N: for tanh at σ_{w,c}²(N) the log-norm walk has only the curvature
+drift −2‖h‖²/N, which caps ‖h‖² at O(1) after O(N) layers; in t = layer/N the walk is
+N-independent, so T_c ∝ N and S_c ∝ √N · N · √q0 ∝ N^{3/2} (free BM: γ = 3/2). Mean-field DP
+would give T_c ∝ N^{1/2}, S_c ∝ N (notes §2.4). ReLU is homogeneous: no curvature, no cap, and
+its cut-off is the depth. The depth is ``depth_per_width · N`` and the surviving fraction is
+reported with every sweep.
+
+``sparse step``
+    The other class: binary threshold units with sparse connections (:mod:`crit.models.sparse_networks`)
+    at their critical point, avalanches started by one active unit and ended at silence. Its
+    cut-offs come from the collisions of activity, T_c ∝ N^{1/2}; the depth is
+    ``sparse_depth_per_sqrt_width · √N`` layers (:func:`sparse_sweep`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from crit import _validate
+from crit.analysis import phases, universality
+from crit.models import sparse_networks, theory
+from crit.models import avalanches as av
+from crit.records import Record
+
+__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "branching_sweep", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2",
+           "sparse_point", "sparse_sweep",
+           "operating_point", "UniversalityProfile", "profile",
+           "sweeps", "FiniteSizeScaling", "finite_size_scaling", "susceptibility_scans"]
+
+SYSTEMS = ("tanh", "tanh, driven", "relu")
+#: Name of the sparse threshold network system (:func:`sparse_sweep`).
+SPARSE = "sparse step"
+#: Name of the exact mean-field-DP calibration over N (:func:`branching_sweep`).
+BRANCHING = "branching on N sites"
+#: Fits of network avalanches stop at this fraction of ⟨T²⟩/⟨T⟩: near T_c the walkers that met
+#: the saturation ceiling of tanh come back together and put a shoulder on P(T), which would bias
+#: τ_d downward (seen in the data: τ_d ≈ 1.33 at N = 256 with the full window).
+WINDOW_FRACTION = 0.25
+
+
+def relu_critical_sigma_w2(width) -> float:
+    """Zero-drift σ_w² of ln‖h‖² for a ReLU network of width N at σ_b² = 0.
+
+    With h^{l+1} | h^l ~ N(0, σ_w² m_l I), m_l = N⁻¹ Σ relu(h_j)²: ln q^{l+2} − ln q^{l+1} =
+    ln σ_w² + ln[Σ_{j∈A} z_j²/N] with K = |A| ~ Bin(N, ½) positive units, whose mean is
+    ln σ_w² + E ψ(K/2) − ln(N/2). Tends to 2 (the mean-field ReLU point) as N → ∞.
+
+    Examples
+    --------
+    >>> round(relu_critical_sigma_w2(64), 4)
+    2.0818
+    """
+    n = _validate.integer("width", width, minimum=2)
+    k = np.arange(1, n + 1)
+    w = stats.binom.pmf(k, n, 0.5)
+    return float(np.exp(np.log(n / 2) - np.sum(w * special.digamma(k / 2)) / w.sum()))
+
+
+def operating_point(system: str, width: int, *, drive=1.0, q0=0.1):
+    """(σ_w², σ_b², activation) of ``system`` at width N (see the module docstring)."""
+    _validate.choice("system", system, SYSTEMS)
+    if system == "relu":
+        return relu_critical_sigma_w2(width), 0.0, "relu"
+    critical = theory.finite_width_critical_sigma_w2(width)
+    if system == "tanh":
+        return critical, 0.0, "tanh"
+    return critical - drive / width, drive * q0 / width**2, "tanh"
+
+
+@dataclass(frozen=True)
+class UniversalityProfile:
+    """Sizes of the universality-class figure ("ci": 2 CPU cores, minutes; "paper": a GPU).
+
+    Attributes
+    ----------
+    widths : tuple of int
+    depth_per_width : float
+        Depth = this × N (layers).
+    n_inputs, inputs_per_network : int
+        Inputs per width and system; error bars come from the networks.
+    drive : float
+        h of the driven tanh line (σ_b² = h q0/N²).
+    calibration : str
+        Profile of :func:`crit.analysis.universality.calibration`.
+    scan_widths, scan_offsets, scan_n_inputs, scan_depth_per_width
+        Susceptibility scans: σ_w² = σ_{w,c}²(N) + offsets/N^{1/2}... see :func:`susceptibility_scans`.
+    sparse_widths, sparse_n_inputs, sparse_inputs_per_network, sparse_depth_per_sqrt_width
+        Sweep of the sparse threshold network (:func:`sparse_sweep`); depth = this × √N.
+    fan_out, threshold
+        K and θ of the sparse threshold network.
+    resnet_depths, resnet_n_inputs, resnet_inputs_per_network, resnet_image_size
+        Untrained ResNets measured module by module (:func:`crit.models.resnets.sweep`).
+    """
+
+    name: str
+    widths: tuple
+    depth_per_width: float
+    n_inputs: int
+    inputs_per_network: int
+    drive: float
+    calibration: str
+    scan_widths: tuple
+    scan_offsets: tuple
+    scan_n_inputs: int
+    scan_depth_per_width: float
+    sparse_widths: tuple = (1024, 4096, 16384, 65536, 262144)
+    sparse_n_inputs: int = 20_000
+    sparse_inputs_per_network: int = 1000
+    sparse_depth_per_sqrt_width: float = 10.0
+    fan_out: int = 4
+    threshold: float = 1.0
+    resnet_depths: tuple = (18, 50, 152)
+    resnet_n_inputs: int = 3000
+    resnet_inputs_per_network: int = 500
+    resnet_image_size: int = 32
+
+    def depth(self, width: int) -> int:
+        return int(round(self.depth_per_width * width))
+
+
+PROFILES = {
+    "ci": UniversalityProfile("ci", (32, 64, 128, 256), 6.0, 2400, 40, 1.0, "ci",
+                              (32, 64, 128), (-0.1, 0.0, 0.1, 0.2, 0.3, 0.45), 600, 2.0),
+    "paper": UniversalityProfile("paper", (64, 128, 256, 512, 1024, 2048), 8.0, 40_000, 200, 1.0, "paper",
+                                 (64, 128, 256, 512, 1024), tuple(np.round(np.arange(-0.1, 0.31, 0.025), 3)),
+                                 10_000, 2.0, (1024, 4096, 16384, 65536, 262144, 1048576), 100_000, 2000,
+                                 resnet_n_inputs=20_000, resnet_inputs_per_network=1000,
+                                 resnet_image_size=224),
+}
+
+
+def profile(name: str) -> UniversalityProfile:
+    """The sizes of the universality figure for profile ``name`` ("ci" or "paper")."""
+    return PROFILES[_validate.choice("profile", name, tuple(PROFILES))]
+
+
+def sweeps(name: str, *, seed=0, device=None, progress=False) -> dict:
+    """Avalanches of every system at every width, from the results cache or computed and cached.
+
+    Returns
+    -------
+    dict
+        ``{system: {width: Avalanches}}``.
+    """
+    from crit.book.cache import cached
+
+    p = profile(name)
+    out = {}
+    for i, system in enumerate(SYSTEMS):
+        out[system] = {}
+        for j, width in enumerate(p.widths):
+            w2, b2, act = operating_point(system, width, drive=p.drive)
+            kwargs = dict(width=width, depth=p.depth(width), sigma_w2=w2, sigma_b2=b2, n_inputs=p.n_inputs,
+                          inputs_per_network=p.inputs_per_network, activation=act, seed=seed + 1000 * i + j)
+            out[system][width] = cached(av.Avalanches, kwargs,
+                                        lambda k=kwargs: av.simulate(**k, device=device, progress=progress))
+    return out
+
+
+def sparse_point(name: str, width: int, *, n_inputs=None, seed=0, record_profiles=False) -> dict:
+    """Arguments of :func:`crit.models.sparse_networks.simulate` at the critical point for ``width`` under
+    profile ``name``: depth ``sparse_depth_per_sqrt_width · √N``, the profile's K and θ."""
+    p = profile(name)
+    return dict(width=width, depth=int(round(p.sparse_depth_per_sqrt_width * np.sqrt(width))),
+                sigma_w2=sparse_networks.critical_sigma_w2(p.fan_out, p.threshold), fan_out=p.fan_out,
+                threshold=p.threshold, n_inputs=p.sparse_n_inputs if n_inputs is None else n_inputs,
+                inputs_per_network=p.sparse_inputs_per_network, seed=seed, record_profiles=record_profiles)
+
+
+def sparse_sweep(name: str, *, seed=0) -> dict:
+    """Avalanches of the sparse threshold network at its critical point, one run per width (cached).
+
+    Returns
+    -------
+    dict
+        ``{width: SparseAvalanches}``.
+    """
+    from crit.book.cache import cached
+
+    out = {}
+    for j, width in enumerate(profile(name).sparse_widths):
+        kwargs = sparse_point(name, width, seed=seed + 70_000 + j)
+        out[width] = cached(sparse_networks.SparseAvalanches, kwargs, lambda k=kwargs: sparse_networks.simulate(**k))
+    return out
+
+
+def branching_sweep(name: str, *, seed=0) -> dict:
+    """Critical branching on N sites (:func:`crit.models.exact_models.finite_population_branching`) at the
+    sparse network's widths and number of inputs: the calibration of the cut-off exponents (cached).
+
+    Returns
+    -------
+    dict
+        ``{N: ExactAvalanches}``.
+    """
+    from crit.book.cache import cached
+    from crit.models.exact_models import ExactAvalanches, finite_population_branching
+
+    p = profile(name)
+    return {n: cached(ExactAvalanches, dict(model="finite_population_branching", size=n, n_runs=p.sparse_n_inputs,
+                                            seed=seed + 80_000 + j),
+                      lambda n=n, j=j: finite_population_branching(p.sparse_n_inputs, size=n, rng=seed + 80_000 + j))
+            for j, n in enumerate(p.sparse_widths)}
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteSizeScaling(Record):
+    """Exponents and cut-offs of one system against N, their N-exponents and N → ∞ limits.
+
+    Attributes
+    ----------
+    system : str
+    widths : numpy.ndarray
+    tau_s, tau_s_err, tau_d, tau_d_err, gamma, gamma_err : numpy.ndarray
+        Per width (jackknife over networks).
+    size_cutoff, size_cutoff_err, duration_cutoff, duration_cutoff_err : numpy.ndarray
+        S_c = ⟨S²⟩/⟨S⟩ and T_c = ⟨T³⟩/⟨T²⟩ per width.
+    surviving_fraction : numpy.ndarray
+    size_cutoff_exponent, size_cutoff_exponent_err, duration_cutoff_exponent, duration_cutoff_exponent_err : float
+        Slopes of log S_c and log T_c against log N (weighted least squares).
+    limit : dict
+        ``{"tau_s": (value, error), "tau_d": …, "gamma": …}`` at N → ∞ from a fit in 1/N.
+    """
+
+    system: str
+    widths: np.ndarray
+    tau_s: np.ndarray
+    tau_s_err: np.ndarray
+    tau_d: np.ndarray
+    tau_d_err: np.ndarray
+    gamma: np.ndarray
+    gamma_err: np.ndarray
+    size_cutoff: np.ndarray
+    size_cutoff_err: np.ndarray
+    duration_cutoff: np.ndarray
+    duration_cutoff_err: np.ndarray
+    surviving_fraction: np.ndarray
+    size_cutoff_exponent: float
+    size_cutoff_exponent_err: float
+    duration_cutoff_exponent: float
+    duration_cutoff_exponent_err: float
+    limit: dict
+
+    def exponents_at(self, k: int, name=None) -> universality.Exponents:
+        """The exponents of width index ``k`` as an :class:`~crit.analysis.universality.Exponents` (no windows)."""
+        return universality.Exponents(
+            name or f"{self.system}, N={int(self.widths[k])}", self.tau_s[k], self.tau_s_err[k], self.tau_d[k],
+            self.tau_d_err[k], self.gamma[k], self.gamma_err[k], self.size_cutoff[k], self.size_cutoff_err[k],
+            self.duration_cutoff[k], self.duration_cutoff_err[k], (), (), (), 0, 0, float(self.surviving_fraction[k]))
+
+    def limit_exponents(self) -> universality.Exponents:
+        """The N → ∞ extrapolation as an :class:`~crit.analysis.universality.Exponents`."""
+        (ts, es), (td, ed), (g, eg) = (self.limit[k] for k in ("tau_s", "tau_d", "gamma"))
+        nan = float("nan")
+        return universality.Exponents(f"{self.system}, N→∞", ts, es, td, ed, g, eg, nan, nan, nan, nan,
+                                      (), (), (), 0, 0, nan)
+
+
+#: How each system is measured: the smallest duration of the fits, the end of the window as a
+#: fraction of ⟨T²⟩/⟨T⟩, and the correction exponent ω of the N → ∞ extrapolation. The dense networks
+#: stop at WINDOW_FRACTION · ⟨T²⟩/⟨T⟩ (ceiling shoulder). Branching-like activity has corrections
+#: ∝ 1/T ∝ N^{-1/2} and needs T ≥ 10 (an exact critical tree's window slope is far below 2 on
+#: T = 3…20: :func:`crit.models.sparse_networks.effective_duration_exponent`).
+MEASURE_OPTIONS = {
+    "dense": dict(dmin=3.0, window_fraction=WINDOW_FRACTION, omega=1.0),
+    SPARSE: dict(dmin=10.0, window_fraction=1.0, omega=0.5),
+    BRANCHING: dict(dmin=10.0, window_fraction=1.0, omega=0.5),
+}
+
+
+def _measure(a, name, dmin, window_fraction):
+    sizes = np.asarray(a.sizes)
+    discrete = bool(np.all(sizes == np.round(sizes)))  # counts of active units (stored as int or float)
+    return universality.measure(sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
+                                discrete_sizes=discrete, discrete_durations=True, dmin=dmin, gamma_dmin=dmin,
+                                name=name, fixed_dmin=True, window_fraction=window_fraction)
+
+
+def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
+    """Measure every width of one system (``{width: Avalanches}``) and fit the N-dependence.
+
+    The fit windows and the correction exponent of the extrapolation are those of
+    :data:`MEASURE_OPTIONS` for ``system`` (``"dense"`` for any other name, as for :data:`SYSTEMS`).
+    """
+    options = MEASURE_OPTIONS.get(system, MEASURE_OPTIONS["dense"])
+    widths = np.array(sorted(system_sweeps))
+    ex = [_measure(system_sweeps[w], f"{system}, N={w}", options["dmin"], options["window_fraction"]) for w in widths]
+    col = lambda attr: np.array([getattr(e, attr) for e in ex])  # noqa: E731
+    se, de = col("size_cutoff"), col("duration_cutoff")
+    s_exp = universality.power_law_in_width(widths, se, col("size_cutoff_err"))
+    d_exp = universality.power_law_in_width(widths, de, col("duration_cutoff_err"))
+    limit = {}
+    for key in ("tau_s", "tau_d", "gamma"):
+        a, a_err, _ = universality.extrapolate(widths, col(key), np.maximum(col(key + "_err"), 1e-3),
+                                               omega=options["omega"])
+        limit[key] = (a, a_err)
+    return FiniteSizeScaling(
+        system, widths, col("tau_s"), col("tau_s_err"), col("tau_d"), col("tau_d_err"), col("gamma"),
+        col("gamma_err"), se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
+        np.array([system_sweeps[w].surviving_fraction for w in widths]), *s_exp, *d_exp, limit,
+    )
+
+
+#: Width exponents (b_S, b_T) of the cut-offs S_c ∝ N^{b_S}, T_c ∝ N^{b_T}: free BM of ln‖h‖² with
+#: step variance 2/N (T_c ∝ N; S_c ∝ √N · N, the √N of the size definition included) and mean-field
+#: DP on N units (T_c ∝ N^{1/2}, S_c ∝ N; notes §2.4). Their ratio is γ = 1/(σνz): 3/2 and 2.
+CUTOFF_EXPONENTS = {"free BM": (1.5, 1.0), "mean-field DP": (1.0, 0.5)}
+
+
+def cutoff_table(fss: dict) -> str:
+    """A Markdown table of the cut-off exponents of every system, their ratio and distances.
+
+    The distance to a class is the RMS over (b_S, b_T) of (measured − predicted)/error, with the
+    weighted-least-squares errors of :func:`crit.analysis.universality.power_law_in_width`.
+
+    Parameters
+    ----------
+    fss : dict
+        ``{system: FiniteSizeScaling}``.
+    """
+    from crit.book import tables
+
+    names = list(CUTOFF_EXPONENTS)
+    rows = []
+    for system, f in fss.items():
+        b = np.array([f.size_cutoff_exponent, f.duration_cutoff_exponent])
+        e = np.array([f.size_cutoff_exponent_err, f.duration_cutoff_exponent_err])
+        ratio = b[0] / b[1]
+        ratio_err = abs(ratio) * np.hypot(e[0] / b[0], e[1] / b[1])
+        dist = {k: float(np.sqrt(np.mean(((b - np.array(ref)) / e) ** 2))) for k, ref in CUTOFF_EXPONENTS.items()}
+        rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}", tables.fmt(b[0], e[0], 2),
+                     tables.fmt(b[1], e[1], 2), tables.fmt(ratio, ratio_err, 2)]
+                    + [tables.fmt(dist[k], digits=1) for k in names] + [f"**{min(dist, key=dist.get)}**"])
+    return tables.markdown(["system", "widths", "$b_S$", "$b_T$", "$b_S/b_T$"] + [f"d({k})" for k in names]
+                           + ["nearer"], rows)
+
+
+def susceptibility_scans(name: str, *, seed=0, device=None, progress=False) -> dict:
+    """σ_w² scans of the tanh network (σ_b² = 0) around σ_{w,c}²(N), one per width, via :func:`crit.analysis.phases.scan`.
+
+    The grid is σ_{w,c}²(N) + offsets/√N so that it narrows with N (cached).
+
+    Returns
+    -------
+    dict
+        ``{width: PhaseScan}``; :func:`crit.analysis.phases.peaks` locates the peaks.
+    """
+    from crit.book.cache import cached
+
+    p = profile(name)
+    out = {}
+    for j, width in enumerate(p.scan_widths):
+        grid = theory.finite_width_critical_sigma_w2(width) + np.array(p.scan_offsets) / np.sqrt(width)
+        kwargs = dict(sigma_w2=grid.tolist(), sigma_b2=0.0, width=width,
+                      depth=int(round(p.scan_depth_per_width * width)), n_inputs=p.scan_n_inputs,
+                      inputs_per_network=p.inputs_per_network, seed=seed + 50_000 + 100 * j)
+        out[width] = cached(phases.PhaseScan, kwargs,
+                            lambda k=kwargs: phases.scan(**k, device=device, progress=progress))
+    return out

@@ -1,0 +1,11 @@
+"""How the pages are built: the results cache, the figures' look, tables, and the book build.
+
+``build``
+    Executes the notebooks with papermill and runs Jupyter Book (``python -m crit book``).
+``compute``
+    Runs every chapter's heavy steps as plain Python into the results cache (``python -m crit compute``).
+``cache``
+    The results cache, keyed on the parameters of each result.
+``style``, ``tables``
+    The figures' look and glue, and Markdown tables.
+"""
