@@ -1,7 +1,8 @@
 """A results cache for the slow steps of the book's figures.
 
-``cached(RecordClass, params, compute)`` returns the record stored for ``params`` if there is one,
-and otherwise calls ``compute()``, stores its result atomically and returns it. The key is a hash
+``cached_call(RecordClass, function, **arguments)`` is how the chapters use it: the key is the
+function's name and arguments. Underneath, ``cached(RecordClass, params, compute)`` returns the
+record stored for ``params`` if there is one, and otherwise calls ``compute()``, stores its result atomically and returns it. The key is a hash
 of the parameters, the class name and the ``crit`` version, so changing a parameter or upgrading
 ``crit`` recomputes. The folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current
 working directory. A heavy figure can thus be computed on a GPU machine as plain Python, its
@@ -15,6 +16,8 @@ import json
 import os
 from pathlib import Path
 from typing import Callable, TypeVar
+
+import numpy as np
 
 import crit
 from crit.records import Record
@@ -59,3 +62,51 @@ def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: boo
         raise TypeError(f"compute() returned {type(result).__name__}, expected {cls.__name__}")
     result.save(path)
     return result
+
+
+#: Arguments that say how a result is computed, not what it is: left out of the key, so that a result
+#: computed on a GPU serves a rebuild on a CPU.
+RUNTIME_ARGUMENTS = ("device", "progress", "threads")
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def cached_call(cls: type[R], function: Callable[..., R], /, **arguments) -> R:
+    """``function(**arguments)``, from the cache or computed and stored: the one key rule of the chapters.
+
+    The key is the function's name and its arguments, less :data:`RUNTIME_ARGUMENTS` (arrays and
+    tuples are keyed by their values).
+
+    Parameters
+    ----------
+    cls : type
+        The record class ``function`` returns.
+    function : callable
+        A function of :mod:`crit.models` or :mod:`crit.analysis` that takes keyword arguments.
+    **arguments
+        Passed to ``function``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from crit.models.exact_models import ExactAvalanches, galton_watson
+    >>> os.environ["CRIT_CACHE_DIR"] = tempfile.mkdtemp()
+    >>> first = cached_call(ExactAvalanches, galton_watson, n_trees=100, rng=0)
+    >>> again = cached_call(ExactAvalanches, galton_watson, n_trees=100, rng=0)  # read back
+    >>> bool((first.sizes == again.sizes).all())
+    True
+    >>> del os.environ["CRIT_CACHE_DIR"]
+    """
+    params = {"function": f"{function.__module__}.{function.__qualname__}"}
+    params.update({k: _plain(v) for k, v in arguments.items() if k not in RUNTIME_ARGUMENTS})
+    return cached(cls, params, lambda: function(**arguments))

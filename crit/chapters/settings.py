@@ -1,0 +1,194 @@
+"""The one settings mechanism of the chapters: named profiles, grids that say their spacing, seeds by label.
+
+Every chapter module defines a frozen dataclass of its sizes that inherits :class:`Settings`, and one
+:class:`Profiles` table built with keywords::
+
+    @dataclass(frozen=True)
+    class PhaseDiagramSettings(Settings):
+        widths: tuple[int, ...]
+        sigma_w2: Grid
+
+    PROFILES = Profiles(
+        ci=PhaseDiagramSettings(widths=(32, 64), sigma_w2=Grid.linear(0.85, 1.45, 13)),
+        paper=PhaseDiagramSettings(widths=(100, 300), sigma_w2=Grid.linear(0.9, 1.4, 26)),
+    )
+    settings = PROFILES["ci"]
+
+A *profile* is only ever this: the named set of sizes ("ci" for two CPU cores, "paper" for the
+paper's sizes on a GPU). Seeds of the individual runs of a chapter come from the notebook's one
+``SEED`` through :func:`sub_seed`, by label, never by hand-picked offsets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from crit import _validate
+
+__all__ = ["Grid", "Settings", "Profiles", "sub_seed", "PROFILE_NAMES"]
+
+#: The profiles every chapter defines.
+PROFILE_NAMES = ("ci", "paper")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Points of one parameter axis, from ``first`` to ``last`` inclusive.
+
+    Parameters
+    ----------
+    first, last : float
+        End points (in the units of the parameter).
+    n : int
+        Number of points, at least 1.
+    spacing : {"linear", "geometric"}
+        Equal steps, or equal ratios (``numpy.geomspace``; ends must then be > 0).
+
+    Examples
+    --------
+    >>> Grid.linear(1.0, 2.0, 3).values().tolist()
+    [1.0, 1.5, 2.0]
+    >>> Grid.geometric(1.0, 4.0, 3).values().tolist()
+    [1.0, 2.0, 4.0]
+    """
+
+    first: float
+    last: float
+    n: int
+    spacing: Literal["linear", "geometric"] = "linear"
+
+    def __post_init__(self):
+        _validate.real("first", self.first)
+        _validate.real("last", self.last)
+        _validate.integer("n", self.n, minimum=1)
+        _validate.choice("spacing", self.spacing, ("linear", "geometric"))
+        if self.spacing == "geometric" and min(self.first, self.last) <= 0:
+            raise ValueError(f"a geometric grid needs ends > 0, got first={self.first}, last={self.last}")
+
+    @classmethod
+    def linear(cls, first: float, last: float, n: int) -> Grid:
+        """``n`` equally spaced points."""
+        return cls(first, last, n, "linear")
+
+    @classmethod
+    def geometric(cls, first: float, last: float, n: int) -> Grid:
+        """``n`` points with equal ratios."""
+        return cls(first, last, n, "geometric")
+
+    def values(self) -> np.ndarray:
+        """The points, shape ``(n,)``."""
+        space = np.linspace if self.spacing == "linear" else np.geomspace
+        return space(self.first, self.last, int(self.n))
+
+    def refined(self, factor: int) -> Grid:
+        """The same axis with ``factor`` steps per step of this grid (every ``factor``-th point is one of ours)."""
+        factor = _validate.integer("factor", factor, minimum=1)
+        return dataclasses.replace(self, n=factor * (int(self.n) - 1) + 1)
+
+    def __str__(self) -> str:
+        return f"{self.n} {self.spacing} points in [{self.first:g}, {self.last:g}]"
+
+
+def _plain(value):
+    """``value`` as JSON-ready Python (grids and tuples become lists, numpy scalars numbers)."""
+    if isinstance(value, Grid):
+        return {"grid": [value.first, value.last, value.n, value.spacing]}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Base of every chapter's settings: a frozen dataclass of sizes, named by its profile.
+
+    ``profile`` is filled in by :class:`Profiles` from the keyword it is registered under.
+    """
+
+    profile: str = ""
+
+    def as_dict(self) -> dict:
+        """The settings as plain JSON-ready values (the cache keys and the provenance use this)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def rows(self) -> list[list[str]]:
+        """(setting, value) rows for the chapter's settings table."""
+        return [[f.name, str(getattr(self, f.name))] for f in dataclasses.fields(self) if f.name != "profile"]
+
+    def _repr_markdown_(self) -> str:
+        from crit.book import tables
+
+        return tables.markdown([f"setting (profile {self.profile!r})", "value"],
+                               [[f"`{k}`", v] for k, v in self.rows()])
+
+
+class Profiles(Mapping):
+    """The named profiles of one chapter, ``Profiles(ci=..., paper=...)``.
+
+    Indexing with an unknown name raises a ValueError that lists the valid ones.
+    """
+
+    def __init__(self, **profiles: Settings):
+        missing = [n for n in PROFILE_NAMES if n not in profiles]
+        if missing:
+            raise ValueError(f"every chapter defines the profiles {PROFILE_NAMES}; missing {missing}")
+        self._profiles = {}
+        for name, settings in profiles.items():
+            if not isinstance(settings, Settings):
+                raise TypeError(f"profile {name!r} must be a Settings dataclass, got {type(settings).__name__}")
+            self._profiles[name] = dataclasses.replace(settings, profile=name)
+
+    def __getitem__(self, name: str) -> Settings:
+        return self._profiles[_validate.choice("profile", name, tuple(self._profiles))]
+
+    def __iter__(self):
+        return iter(self._profiles)
+
+    def __len__(self) -> int:
+        return len(self._profiles)
+
+    def __repr__(self) -> str:
+        return f"Profiles({', '.join(self._profiles)})"
+
+
+def _label_words(label) -> list[int]:
+    """32-bit words of a label (str, int or tuple of them): the same label always gives the same words."""
+    if isinstance(label, bool) or not isinstance(label, (str, int, np.integer, tuple)):
+        raise TypeError(f"a seed label must be a str, an int or a tuple of them, got {label!r}")
+    if isinstance(label, tuple):
+        return [w for part in label for w in _label_words(part)]
+    digest = hashlib.sha256(repr(label if isinstance(label, str) else int(label)).encode()).digest()
+    return [int.from_bytes(digest[:4], "little")]
+
+
+def sub_seed(seed: int, *label) -> int:
+    """A seed for the run named ``label``, derived from the chapter's ``seed``.
+
+    Uses :class:`numpy.random.SeedSequence` with the label's hash as its spawn key, so runs with
+    different labels get independent streams and adding a run never changes the others.
+
+    Parameters
+    ----------
+    seed : int
+        The notebook's ``SEED`` (>= 0).
+    *label : str or int
+        What the run is, e.g. ``("sweep", 64)`` for the sweep at width 64.
+
+    Examples
+    --------
+    >>> sub_seed(0, "sweep", 64) == sub_seed(0, "sweep", 64) != sub_seed(0, "sweep", 128)
+    True
+    """
+    seed = _validate.integer("seed", seed, minimum=0)
+    if not label:
+        raise ValueError("sub_seed needs a label naming the run, e.g. sub_seed(seed, 'sweep', width)")
+    words = _label_words(tuple(label))
+    return int(np.random.SeedSequence(seed, spawn_key=words).generate_state(1, dtype=np.uint32)[0])
