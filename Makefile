@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 test: test-crit test-notebooks
 
 test-crit: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest tests
+	MPLBACKEND=Agg $(PY) -m pytest --doctest-modules tests crit
 
 # nbval runs each notebook (converted from its jupytext source) at the CI profile. Its kernel runs
 # in $(NBVAL_DIR), which starts empty, so crit.book.cache computes everything afresh (.cache/ there).

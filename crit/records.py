@@ -12,11 +12,15 @@ import dataclasses
 import io
 import json
 import os
+import platform
 import tempfile
+from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+
+__all__ = ["Record", "atomic_write_bytes", "atomic_write_text", "params_of", "plain", "provenance"]
 
 _REGISTRY: dict[str, type] = {}
 
@@ -132,3 +136,42 @@ def params_of(record: Any) -> dict:
         for f in dataclasses.fields(record)
         if not isinstance(getattr(record, f.name), (np.ndarray, Record))
     }
+
+
+def provenance() -> dict:
+    """Versions of the software a result is computed with: crit, Python, torch, NumPy and SciPy.
+
+    Every record of a simulation stores this dict, and the book's reproducibility page shows it.
+    Read from the installed distributions, so nothing heavy is imported.
+    """
+    import crit
+
+    found = {"crit": crit.__version__, "python": platform.python_version()}
+    for dist in ("torch", "numpy", "scipy"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = "not installed"
+    return found
+
+
+def plain(value):
+    """``value`` as JSON-ready Python: arrays and tuples become lists, numpy scalars numbers, dataclasses
+    dicts of their fields (recursively); anything else is returned as it is.
+
+    Examples
+    --------
+    >>> plain({"w": np.arange(2), "n": np.int64(3), "t": (1.5, np.float32(2))})
+    {'w': [0, 1], 'n': 3, 't': [1.5, 2.0]}
+    """
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value

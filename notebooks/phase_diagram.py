@@ -32,27 +32,21 @@ SEED = 0  # seed of the first grid point; every point and width gets its own see
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
-import numpy as np
 from IPython.display import Markdown
 
-import crit
-from crit.analysis import phases
-from crit.book import style, tables
-from crit.models import theory
-from crit.plots import phases as plots
+from crit.book import style
+from crit.chapters import phase_diagram as chapter
 
 style.use()
-config = phases.profile(PROFILE)
-config
+settings = chapter.PROFILES[PROFILE]
+settings
 
 # %% [markdown]
 # Every scan below is computed once and kept in the results cache (`.cache/`), keyed by its
 # parameters and the `crit` version; change a parameter above and it is recomputed.
 
 # %% tags=["nbval-ignore-output"]
-results = phases.phase_diagram(PROFILE, seed=SEED, device=DEVICE)
-sweeps = results["sweeps"]
-peaks = phases.peaks(sweeps, rng=np.random.default_rng(SEED))
+results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
 
 # %% [markdown]
 # ## Order parameters
@@ -63,7 +57,7 @@ peaks = phases.peaks(sweeps, rng=np.random.default_rng(SEED))
 # of each width, the dotted line the mean-field point $\sigma_w^2 = 1$.
 
 # %%
-plots.order_parameters(sweeps);
+chapter.order_parameters(results.sweeps);
 
 # %% [markdown]
 # Both order parameters are zero within their errors deep in the absorbing phase and rise through
@@ -72,10 +66,8 @@ plots.order_parameters(sweeps);
 # {glue:text}`rho_one:.3f` (finite depth lets a few inputs through even below the transition).
 
 # %%
-widest = sweeps[max(sweeps)]
-rho, rho_err = widest.surviving_fraction()
-style.glue("rho_top", rho[0, -1])
-style.glue("rho_one", float(np.interp(1.0, widest.sigma_w2, rho[0])))
+style.glue("rho_top", results.rho_top)
+style.glue("rho_one", results.rho_at_one)
 
 # %% [markdown]
 # ## Susceptibilities
@@ -87,26 +79,20 @@ style.glue("rho_one", float(np.interp(1.0, widest.sigma_w2, rho[0])))
 # errors from resampling $\chi$ within its error band.
 
 # %%
-plots.susceptibilities(sweeps, peaks);
+chapter.susceptibilities(results.sweeps, results.peaks);
 
 # %% [markdown]
 # The peak positions against the width, with the finite-width critical point of each:
 
 # %%
-Markdown(tables.markdown(
-    ["width $N$", "depth", "$\\sigma^2_{w,c}(N)$", "peak of $\\chi$", "peak of $\\chi_F$", "height of $\\chi_F$"],
-    [[int(peaks.width[k]), int(peaks.depth[k]), tables.fmt(peaks.critical[k], digits=4),
-      tables.fmt(peaks.response_peak[k], peaks.response_err[k]),
-      tables.fmt(peaks.fluctuation_peak[k], peaks.fluctuation_err[k]),
-      tables.fmt(peaks.fluctuation_height[k], digits=2)] for k in range(peaks.width.size)],
-))
+Markdown(chapter.peaks_table(results.peaks))
 
 # %%
-shift = peaks.response_peak - peaks.critical
+shift = results.peaks.response_peak - results.peaks.critical
 style.glue("shift_narrow", shift[0])
 style.glue("shift_wide", shift[-1])
-style.glue("n_narrow", int(peaks.width[0]))
-style.glue("n_wide", int(peaks.width[-1]))
+style.glue("n_narrow", int(results.peaks.width[0]))
+style.glue("n_wide", int(results.peaks.width[-1]))
 
 # %% [markdown]
 # The peak of $\chi$ sits above the finite-width critical point by {glue:text}`shift_narrow:.3f`
@@ -114,6 +100,14 @@ style.glue("n_wide", int(peaks.width[-1]))
 # the depth here grows with the width, so a wider, deeper network needs a smaller excess of
 # $\sigma_w^2$ for its activity to outlive the depth, and the peaks move towards
 # $\sigma_{w,c}^2(N) \to 1$ and narrow as $N$ grows.
+
+# %% [markdown]
+# The table lists, for each width, the peaks of $\chi$ and $\chi_F$ in a second set of $\sigma_w^2$
+# scans at $\sigma_b^2 = 0$, whose grid is centred on $\sigma_{w,c}^2(N)$ and narrows as $1/\sqrt N$,
+# with the depth of each scan:
+
+# %%
+Markdown(chapter.peaks_table(results.narrow_peaks, heights=False))
 
 # %% [markdown]
 # ## The quasi-critical line
@@ -124,25 +118,18 @@ style.glue("n_wide", int(peaks.width[-1]))
 # $\chi_1 = 1$ from `crit.models.theory`, the star the finite-width critical point at $\sigma_b^2 = 0$.
 
 # %% tags=["nbval-ignore-output"]
-grid = results["map"]
-ridge_peak, ridge_err, _ = phases.ridge(grid.sigma_w2, *grid.response_susceptibility(),
-                                         rng=np.random.default_rng(SEED))
-plots.susceptibility_map(grid, ridge_peak, ridge_err);
+chapter.susceptibility_map(results.map, results.map_ridge_peak, results.map_ridge_err);
 
 # %%
-Markdown(tables.markdown(
-    ["$\\sigma_b^2$", "ridge $\\sigma_w^2$", "mean field $\\chi_1=1$"],
-    [[f"{b:g}", tables.fmt(p, e), tables.fmt(theory.critical_sigma_w2(b), digits=3)]
-     for b, p, e in zip(grid.sigma_b2, ridge_peak, ridge_err)],
-))
+Markdown(chapter.ridge_table(results))
 
 # %%
-sharp = max(np.flatnonzero(ridge_err < 0.05), default=0)  # the strongest drive whose ridge is still located sharply
-style.glue("ridge_zero", ridge_peak[0])
-style.glue("sharp_b2", float(grid.sigma_b2[sharp]))
-style.glue("sharp_ridge", ridge_peak[sharp])
-style.glue("sharp_mf", theory.critical_sigma_w2(float(grid.sigma_b2[sharp])))
-style.glue("strong_err", ridge_err[-1])
+sharp = results.sharp_row  # the strongest drive whose ridge is still located sharply
+style.glue("ridge_zero", results.map_ridge_peak[0])
+style.glue("sharp_b2", float(results.map.sigma_b2[sharp]))
+style.glue("sharp_ridge", results.map_ridge_peak[sharp])
+style.glue("sharp_mf", results.map_mean_field[sharp])
+style.glue("strong_err", results.map_ridge_err[-1])
 
 # %% [markdown]
 # Without drive the ridge sits at $\sigma_w^2 =$ {glue:text}`ridge_zero:.3f`, the undriven peak of
@@ -163,14 +150,9 @@ style.glue("strong_err", ridge_err[-1])
 # profile skips it.
 
 # %%
-authors = results["authors"]
-if authors is not None:
-    a_peak, a_err, _ = phases.ridge(authors.sigma_w2, *authors.response_susceptibility(),
-                                     rng=np.random.default_rng(SEED))
-    plots.authors_run(authors)
-    print(f"peak of chi: sigma_w2 = {a_peak[0]:.3f} ± {a_err[0]:.3f} (authors: about 1.045)")
-else:
-    print("authors' scan: run with PROFILE = 'paper'")
+if results.authors is not None:
+    chapter.authors_run(results.authors)
+print(chapter.authors_summary(results))
 
 # %% [markdown]
 # ```{admonition} Rerun and vary

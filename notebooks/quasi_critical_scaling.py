@@ -31,16 +31,14 @@ SEED = 0  # seed of the simulations and of every bootstrap
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
-import numpy as np
 from IPython.display import Markdown
 
-from crit.analysis import crackling, quasicritical, universality
 from crit.book import style, tables
-from crit.plots import crackling as plots
+from crit.chapters import quasi_critical_scaling as chapter
 
 style.use()
-config = quasicritical.profile(PROFILE)
-config
+settings = chapter.PROFILES[PROFILE]
+settings
 
 # %% [markdown]
 # The simulation at the critical point (the finite-width critical point
@@ -48,8 +46,7 @@ config
 # 500 in the paper profile), the fits and the drive sweep are computed once and cached.
 
 # %% tags=["nbval-ignore-output"]
-results = quasicritical.quasi_critical_scaling(PROFILE, seed=SEED, device=DEVICE)
-point, sweep = results["point"], results["drives"]
+results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
 
 # %% [markdown]
 # ## Distributions, fits and $\langle S\rangle(D)$
@@ -57,25 +54,23 @@ point, sweep = results["point"], results["drives"]
 # Both fitted power laws are drawn over the range each was fitted on, anchored to the data there.
 
 # %%
-plots.distributions(point);
+chapter.distributions(results.point);
 
 # %% [markdown]
 # The shape collapse of the mean profiles $\bar V(\ell)$ of avalanches of equal duration, rescaled
 # by $D^{1-\gamma^*}$ (the authors' panel (f)):
 
 # %%
-plots.collapse(point);
+chapter.collapse(results.point);
 
 # %% [markdown]
 # ## The fits side by side
 
 # %%
-published = PROFILE == "paper"
-headers = ["", "authors' choices", "our choices"] + (["authors' notebook"] if published else [])
-Markdown(tables.markdown(headers, crackling.comparison_rows(point, with_published=published)))
+Markdown(chapter.comparison_table(results))
 
 # %%
-a, o, c = point.authors, point.ours, point.collapse
+a, o = results.point.authors, results.point.ours
 style.glue("a_tau_s", a.tau_s)
 style.glue("a_tau_d", a.tau_d)
 style.glue("a_gamma", a.gamma)
@@ -86,8 +81,8 @@ style.glue("o_tau_d", o.tau_d)
 style.glue("o_dist", o.distance)
 style.glue("o_p_s", o.p_s)
 style.glue("o_p_d", o.p_d)
-style.glue("iid_ratio", a.tau_s_err / a.tau_s_err_iid)
-style.glue("gamma_star", c.gamma)
+style.glue("iid_ratio", results.iid_ratio)
+style.glue("gamma_star", results.point.collapse.gamma)
 
 # %% [markdown]
 # With the authors' choices we find $\tau_s =$ {glue:text}`a_tau_s:.3f`, $\tau_d =$
@@ -113,11 +108,7 @@ style.glue("gamma_star", c.gamma)
 # power law at the same $D_{min}$):
 
 # %%
-Markdown(tables.markdown(
-    ["alternative", "sizes: $R$", "sizes: p", "durations: $R$", "durations: p"],
-    [[alt, tables.fmt(s[0], digits=2), tables.fmt(s[1], digits=3), tables.fmt(d[0], digits=2), tables.fmt(d[1], digits=3)]
-     for alt, s, d in zip(point.alternatives, point.lr_sizes, point.lr_durations)],
-))
+Markdown(chapter.likelihood_ratio_table(results))
 
 # %% [markdown]
 # ## The quasi-critical regime
@@ -127,26 +118,17 @@ Markdown(tables.markdown(
 # depth, and fit the avalanches simulated on it. The undriven row is the critical point above.
 
 # %%
-plots.drive_exponents(sweep);
+chapter.drive_exponents(results.sweep);
 
 # %%
-rows = []
-for k, b2 in enumerate(sweep.sigma_b2):
-    a_k, o_k = sweep.authors[k], sweep.ours[k]
-    rows.append([f"{b2:g}", tables.fmt(sweep.sigma_w2[k], sweep.sigma_w2_err[k], 3),
-                 tables.fmt(sweep.surviving_fraction[k], digits=3)]
-                + [tables.fmt(*a_k[j], 3) for j in range(4)] + [tables.fmt(*o_k[j], 3) for j in range(4)])
-Markdown(tables.markdown(
-    ["$\\sigma_b^2$", "$\\sigma_w^2$", "$\\rho$", "$\\tau_s$ (a)", "$\\tau_d$ (a)", "$\\gamma$ (a)", "$\\gamma_{pred}$ (a)",
-     "$\\tau_s$ (o)", "$\\tau_d$ (o)", "$\\gamma$ (o)", "$\\gamma_{pred}$ (o)"], rows))
+Markdown(chapter.drive_table(results))
 
 # %%
-ratio = sweep.authors[:, 2, 0] / sweep.authors[:, 3, 0]  # gamma / gamma_pred, authors' choices
-style.glue("drift_tau_s", sweep.authors[-1, 0, 0] - sweep.authors[0, 0, 0])
-style.glue("drift_gamma", sweep.authors[-1, 2, 0] - sweep.authors[0, 2, 0])
-style.glue("ratio_min", float(np.nanmin(ratio)))
-style.glue("ratio_max", float(np.nanmax(ratio)))
-style.glue("ours_nan", int(np.isnan(sweep.ours[:, 0, 0]).sum()))
+style.glue("drift_tau_s", results.drift_tau_s)
+style.glue("drift_gamma", results.drift_gamma)
+style.glue("ratio_min", results.ratio_min)
+style.glue("ratio_max", results.ratio_max)
+style.glue("ours_nan", results.ours_nan)
 
 # %% [markdown]
 # What the data show: along the ridge the exponents drift with the drive — with the authors'
@@ -166,20 +148,12 @@ style.glue("ours_nan", int(np.isnan(sweep.ours[:, 0, 0]).sum()))
 # 1+1-dimensional directed percolation and the driven ABBM line (methods page).
 
 # %%
-points = {
-    "critical point, authors' fit": (a.tau_s, a.tau_s_err, a.tau_d, a.tau_d_err),
-    "critical point, our fit": (o.tau_s, o.tau_s_err, o.tau_d, o.tau_d_err),
-}
-for k in range(1, sweep.sigma_b2.size):
-    points[f"ridge σ_b²={sweep.sigma_b2[k]:g}, authors' fit"] = tuple(sweep.authors[k, :2].ravel())
-plots.exponent_plane(points, universality.REFERENCE_CLASSES);
+chapter.exponent_plane(results.plane_points);
 
 # %%
-driven = sweep.authors[1:]
-off_line = driven[:, 1, 0] - (2 * driven[:, 0, 0] - 1)  # τ_d − (2τ_s − 1): distance from the ABBM line
-style.glue("abbm_off", float(np.nanmax(np.abs(off_line))) if off_line.size else float("nan"))
-style.glue("abbm_gamma", float(np.nanmean(driven[:, 2, 0])) if off_line.size else float("nan"))
-style.glue("tau_d_shift", float(abs(sweep.authors[-1, 1, 0] - sweep.authors[0, 1, 0])))
+style.glue("abbm_off", results.abbm_off)
+style.glue("abbm_gamma", results.abbm_gamma)
+style.glue("tau_d_shift", results.tau_d_shift)
 
 # %% [markdown]
 # With the authors' fits the driven points lie within {glue:text}`abbm_off:.2f` of the line

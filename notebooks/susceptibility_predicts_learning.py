@@ -43,17 +43,14 @@ SEED = 0  # first training seed; seeds SEED, SEED + 1, ... and the engine's seed
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
-import numpy as np
 from IPython.display import Markdown
 
-from crit.analysis import learning, phases
 from crit.book import style, tables
-from crit.models import theory
-from crit.plots import learning as plots
+from crit.chapters import susceptibility_predicts_learning as chapter
 
 style.use()
-config = learning.profile(PROFILE)
-config
+settings = chapter.PROFILES[PROFILE]
+settings
 
 # %% [markdown]
 # The data set is scikit-learn's 8×8 handwritten digits (1,797 images, 10 classes, 70/30 split),
@@ -66,16 +63,12 @@ config
 # results cache (`.cache/`), keyed by their parameters.
 
 # %% tags=["nbval-ignore-output"]
-results = learning.experiment(PROFILE, seed=SEED, device=DEVICE)
-runs, scan = results["runs"], results["scan"]
-preds = learning.predictors(scan, runs[0].sigma_w2, runs[0].sigma_b2)
-ridge_peak, ridge_err, _ = phases.ridge(scan.sigma_w2, *scan.response_susceptibility(),
-                                         rng=np.random.default_rng(SEED))
-style.glue("n_init", int(runs[0].sigma_w2.size))
-style.glue("n_seeds", len(runs))
-style.glue("train_s", sum(r.wall_time_s for r in runs))
-style.glue("scan_s", scan.wall_time_s)
-style.glue("refine", config.refine)
+results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
+style.glue("n_init", results.n_init)
+style.glue("n_seeds", len(results.runs))
+style.glue("train_s", results.train_s)
+style.glue("scan_s", results.scan.wall_time_s)
+style.glue("refine", settings.refine)
 
 # %% [markdown]
 # {glue:text}`n_init` initialisations × {glue:text}`n_seeds` seeds were trained
@@ -90,19 +83,16 @@ style.glue("refine", config.refine)
 # mean-field order-to-chaos line $\chi_1 = 1$; crosses: the best initialisation of each row.
 
 # %% tags=["nbval-ignore-output"]
-plots.accuracy_map(runs, scan, ridge_peak, ridge_err);
+chapter.accuracy_map(results);
 
 # %%
-sw_grid, sb_grid = config.grid()
-mean_acc = np.mean([r.test_accuracy for r in runs], axis=0).reshape(sb_grid.size, sw_grid.size)
-best_sw = sw_grid[np.argmax(mean_acc, axis=1)]
-style.glue("best_0", best_sw[0])
-style.glue("best_top", best_sw[-1])
-style.glue("sb_top", sb_grid[-1])
-style.glue("mf_top", theory.critical_sigma_w2(float(sb_grid[-1])))
-style.glue("ridge_0", ridge_peak[0])
-style.glue("ridge_top", ridge_peak[-1])
-style.glue("acc_max", mean_acc.max())
+style.glue("best_0", results.best_sigma_w2[0])
+style.glue("best_top", results.best_sigma_w2[-1])
+style.glue("sb_top", results.sigma_b2[-1])
+style.glue("mf_top", results.mf_critical[-1])
+style.glue("ridge_0", results.ridge_peak[0])
+style.glue("ridge_top", results.ridge_peak[-1])
+style.glue("acc_max", results.mean_accuracy.max())
 
 # %% [markdown]
 # Without bias the best row entry is at $\sigma_w^2 =$ {glue:text}`best_0:.2f`, where the
@@ -122,23 +112,14 @@ style.glue("acc_max", mean_acc.max())
 # interval (resampling networks, 2,000 resamples).
 
 # %% tags=["nbval-ignore-output"]
-score, oriented = learning.observations(runs, preds, score="accuracy")
-table = learning.correlations(runs, preds, rng=np.random.default_rng(SEED), score="accuracy")
-speed = learning.correlations(runs, preds, rng=np.random.default_rng(SEED), score="speed")
-plots.scatter(score, oriented, table);
+chapter.scatter(results);
 
 # %% [markdown]
 # The same correlations as a table, for the final test accuracy and for the learning speed (test
 # accuracy averaged over the evaluations during training, the area under the learning curve):
 
 # %% tags=["nbval-ignore-output"]
-Markdown(tables.markdown(
-    ["predictor (larger = predicted better)", "$\\rho_s$ with accuracy [95 % CI]", "$\\rho_s$ with speed [95 % CI]"],
-    [[learning.markdown_label(k),
-      f"{tables.fmt(table.rho[i], digits=2)} [{tables.fmt(table.low[i], digits=2)}, {tables.fmt(table.high[i], digits=2)}]",
-      f"{tables.fmt(speed.rho[i], digits=2)} [{tables.fmt(speed.low[i], digits=2)}, {tables.fmt(speed.high[i], digits=2)}]"]
-     for i, k in enumerate(table.names)],
-))
+Markdown(chapter.correlation_table(results))
 
 # %% [markdown]
 # ## Susceptibility against proximity, paired
@@ -150,31 +131,17 @@ Markdown(tables.markdown(
 # claim).
 
 # %% tags=["nbval-ignore-output"]
-pairs = [(s, c) for s in ("chi", "chi_f") for c in ("mf_sigma", "mf_log", "fw_point")]
-Markdown(tables.markdown(
-    ["susceptibility", "proximity", "$\\Delta\\rho_s$ [95 % CI]", "p (not better)"],
-    [[learning.markdown_label(s), learning.markdown_label(c),
-      f"{table.diff[table.index(s), table.index(c)]:+.2f} [{table.diff_low[table.index(s), table.index(c)]:+.2f}, "
-      f"{table.diff_high[table.index(s), table.index(c)]:+.2f}]",
-      f"{table.p_not_better[table.index(s), table.index(c)]:.3f}"] for s, c in pairs],
-))
+Markdown(chapter.paired_table(results))
 
 # %% [markdown]
 # What the data of this profile say, in one sentence computed from the table:
 
 # %% tags=["nbval-ignore-output"]
-best = table.names[int(np.nanargmax(table.rho))]
-i, j = table.index("chi"), table.index("mf_log")
-verdict = ("predicts better than" if table.diff_low[i, j] > 0 else
-           "predicts worse than" if table.diff_high[i, j] < 0 else "cannot be told apart from")
-style.glue("rho_chi", table.rho[i])
-style.glue("rho_mf_log", table.rho[j])
-style.glue("rho_chi_f", table.rho[table.index("chi_f")])
-style.glue("zero_chi_f", float(np.mean(preds.chi_f == 0)))
-Markdown(f"The best single predictor of accuracy is the {learning.markdown_label(best)} "
-         f"($\\rho_s$ = {table.rho[table.index(best)]:.2f}); the response susceptibility $\\chi$ "
-         f"{verdict} closeness to $\\chi_1 = 1$ measured by $|\\ln\\chi_1|$ "
-         f"($\\Delta\\rho_s$ = {table.diff[i, j]:+.2f} [{table.diff_low[i, j]:+.2f}, {table.diff_high[i, j]:+.2f}]).")
+style.glue("rho_chi", results.rho("chi"))
+style.glue("rho_mf_log", results.rho("mf_log"))
+style.glue("rho_chi_f", results.rho("chi_f"))
+style.glue("zero_chi_f", results.zero_chi_f)
+Markdown(chapter.verdict(results))
 
 # %% [markdown]
 # The paragraph below reads the CI profile's run (its numbers come from whichever profile ran).
@@ -202,7 +169,7 @@ Markdown(f"The best single predictor of accuracy is the {learning.markdown_label
 # (large $\sigma_w^2$) learn fast but plateau lower.
 
 # %% tags=["nbval-ignore-output"]
-plots.learning_curves(runs, sigma_b2=0.0);
+chapter.learning_curves(results, sigma_b2=0.0);
 
 # %% [markdown]
 # ```{admonition} Rerun and vary

@@ -37,17 +37,14 @@ SEED = 0  # seed of the first simulation; every system, width and model gets its
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
-import numpy as np
 from IPython.display import Markdown
 
-from crit.analysis import collapse, finite_size, phases, shapes, universality
-from crit.models import resnets, sparse_networks
 from crit.book import style, tables
-from crit.plots import universality as plots
+from crit.chapters import universality_classes as chapter
 
 style.use()
-config = finite_size.profile(PROFILE)
-config
+settings = chapter.PROFILES[PROFILE]
+settings
 
 # %% [markdown]
 # ## Calibration: does the pipeline sort models of known class?
@@ -63,17 +60,16 @@ config
 # {glue:text}`tolerance:.1f`.
 
 # %% tags=["nbval-ignore-output"]
-calibration = universality.calibration(PROFILE, rng=np.random.default_rng(SEED))
-style.glue("sys_tau", universality.SYSTEMATIC[0])
-style.glue("sys_alpha", universality.SYSTEMATIC[1])
-style.glue("sys_gamma", universality.SYSTEMATIC[2])
-style.glue("tolerance", universality.TOLERANCE)
-Markdown(universality.class_table(list(calibration.values())))
+results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
+style.glue("sys_tau", results.systematic[0])
+style.glue("sys_alpha", results.systematic[1])
+style.glue("sys_gamma", results.systematic[2])
+style.glue("tolerance", results.tolerance)
+Markdown(chapter.calibration_table(results))
 
 # %%
-assigned = {name: universality.classify(e).assigned for name, e in calibration.items()}
-style.glue("n_right", sum(a == name for name, a in assigned.items()))
-assigned
+style.glue("n_right", results.n_right)
+results.calibration_classes
 
 # %% [markdown]
 # {glue:text}`n_right` of the 4 calibration models land in their own class (the same check runs as
@@ -95,13 +91,8 @@ assigned
 # is reported below.
 
 # %% tags=["nbval-ignore-output"]
-sweeps = finite_size.sweeps(PROFILE, seed=SEED, device=DEVICE)
-fss = {system: finite_size.finite_size_scaling(sweeps[system], system) for system in finite_size.SYSTEMS}
-style.glue("depth_per_width", config.depth_per_width)
-Markdown(tables.markdown(
-    ["system"] + [f"$N={w}$" for w in config.widths],
-    [[s] + [tables.fmt(100 * x, digits=2) + " %" for x in f.surviving_fraction] for s, f in fss.items()],
-))
+style.glue("depth_per_width", settings.depth_per_width)
+Markdown(chapter.surviving_table(results))
 
 # %% [markdown]
 # ## The other class: threshold units with sparse connections
@@ -139,24 +130,12 @@ Markdown(tables.markdown(
 # $T_c\propto N^{1/2}$, $S_c\propto N$, and runs at the same widths with the same number of avalanches.
 
 # %% tags=["nbval-ignore-output"]
-sparse = finite_size.sparse_sweep(PROFILE, seed=SEED)
-fss[finite_size.SPARSE] = finite_size.finite_size_scaling(sparse, finite_size.SPARSE)
-sweeps[finite_size.SPARSE] = sparse
-branching = finite_size.branching_sweep(PROFILE, seed=SEED)
-fss[finite_size.BRANCHING] = finite_size.finite_size_scaling(branching, finite_size.BRANCHING)
-sweeps[finite_size.BRANCHING] = branching
-style.glue("sparse_sc", sparse_networks.critical_sigma_w2(config.fan_out, config.threshold))
-style.glue("fan_out", config.fan_out)
-style.glue("threshold", config.threshold)
-style.glue("sparse_depth", config.sparse_depth_per_sqrt_width)
-style.glue("tau_eff", sparse_networks.effective_duration_exponent(3, 20, config.fan_out))
-Markdown(tables.markdown(
-    ["$N$", "avalanches", "surviving", "$T_c$", "$S_c$"],
-    [[int(w), sparse[w].sizes.size, tables.fmt(100 * sparse[w].surviving_fraction, digits=2) + " %",
-      tables.fmt(fss[finite_size.SPARSE].duration_cutoff[k], fss[finite_size.SPARSE].duration_cutoff_err[k], 1),
-      tables.fmt(fss[finite_size.SPARSE].size_cutoff[k], fss[finite_size.SPARSE].size_cutoff_err[k], 0)]
-     for k, w in enumerate(sorted(sparse))],
-))
+style.glue("sparse_sc", results.sparse_sigma_w2)
+style.glue("fan_out", settings.fan_out)
+style.glue("threshold", settings.threshold)
+style.glue("sparse_depth", settings.sparse_depth_per_sqrt_width)
+style.glue("tau_eff", results.sparse_tau_eff)
+Markdown(chapter.sparse_table(results))
 
 # %% [markdown]
 # ## Cut-offs against the width
@@ -170,22 +149,22 @@ Markdown(tables.markdown(
 # least-squares slopes.
 
 # %%
-plots.cutoffs(fss);
+chapter.cutoffs_figure(results);
 
 # %%
-Markdown(finite_size.cutoff_table(fss))
+Markdown(chapter.cutoff_table(results))
 
 # %%
-tanh = fss["tanh"]
+tanh = results.fss["tanh"]
 style.glue("tc_exp", tanh.duration_cutoff_exponent)
 style.glue("tc_err", tanh.duration_cutoff_exponent_err)
 style.glue("sc_exp", tanh.size_cutoff_exponent)
 style.glue("sc_err", tanh.size_cutoff_exponent_err)
-style.glue("relu_tc_exp", fss["relu"].duration_cutoff_exponent)
-for prefix, system in (("sp", finite_size.SPARSE), ("br", finite_size.BRANCHING)):
+style.glue("relu_tc_exp", results.fss["relu"].duration_cutoff_exponent)
+for prefix, system in (("sp", chapter.SPARSE), ("br", chapter.BRANCHING)):
     for key, attr in (("tc_exp", "duration_cutoff_exponent"), ("sc_exp", "size_cutoff_exponent")):
-        style.glue(f"{prefix}_{key}", getattr(fss[system], attr))
-        style.glue(f"{prefix}_{key}_err", getattr(fss[system], attr + "_err"))
+        style.glue(f"{prefix}_{key}", getattr(results.fss[system], attr))
+        style.glue(f"{prefix}_{key}_err", getattr(results.fss[system], attr + "_err"))
 
 # %% [markdown]
 # For the tanh network $T_c \propto N^{a}$ with $a =$ {glue:text}`tc_exp:.2f` ± {glue:text}`tc_err:.2f`
@@ -210,7 +189,7 @@ for prefix, system in (("sp", finite_size.SPARSE), ("br", finite_size.BRANCHING)
 # the walkers that reached the ceiling return together and put a shoulder on $P(T)$.
 
 # %%
-plots.exponents_vs_width(fss);
+chapter.exponents_figure(results);
 
 # %% [markdown]
 # ## Collapse of the size distributions
@@ -225,21 +204,15 @@ plots.exponents_vs_width(fss);
 # branching on $N$ sites it recovers $\sigma = 1$ within its errors (`tests/test_collapse.py`).
 
 # %%
-collapses = {s: collapse.size_collapse(sweeps[s], tau=f.tau_s[-1]) for s, f in fss.items()}
-plots.collapse(collapses);
+chapter.collapse_figure(results);
 
 # %%
-Markdown(tables.markdown(
-    ["system", "$\\tau_s$ (fit, widest $N$)", "$\\sigma$ (collapse)", "$b_S$ (moments)", "quality", "inside the range"],
-    [[s, tables.fmt(fss[s].tau_s[-1], fss[s].tau_s_err[-1], 3), tables.fmt(c.sigma, c.sigma_err, 2) if c.determined else "undetermined",
-      tables.fmt(fss[s].size_cutoff_exponent, fss[s].size_cutoff_exponent_err, 2), f"{c.quality:.1f}",
-      "no" if c.at_edge else "yes"] for s, c in collapses.items()],
-))
+Markdown(chapter.collapse_table(results))
 
 # %%
-for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE), ("br", finite_size.BRANCHING), ("relu", "relu")):
+for key, s in (("tanh", "tanh"), ("sp", chapter.SPARSE), ("br", chapter.BRANCHING), ("relu", "relu")):
     for attr in ("sigma", "sigma_err", "quality"):
-        style.glue(f"c_{key}_{attr}", getattr(collapses[s], attr))
+        style.glue(f"c_{key}_{attr}", getattr(results.collapses[s], attr))
 
 # %% [markdown]
 # The sparse threshold network collapses with $\sigma =$ {glue:text}`c_sp_sigma:.2f` ±
@@ -266,21 +239,17 @@ for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE), ("br", finite_size.
 # (`crit.analysis.shapes.exact_shape_exponents`).
 
 # %%
-shape_collapses = shapes.mean_shapes(shapes.shape_runs(PROFILE, seed=SEED, device=DEVICE))
-shape_exp = {s: shapes.shape_exponent(c) for s, c in shape_collapses.items()}
-plots.mean_shapes(shape_collapses, shape_exp);
+chapter.shapes_figure(results);
 
 # %%
-exact_shapes = shapes.exact_shape_exponents(rng=np.random.default_rng(SEED))
-Markdown(tables.markdown(["model", "$a$ on $T = 20\\ldots 80$"],
-                         [[k, tables.fmt(*v)] for k, v in exact_shapes.items()]))
+Markdown(chapter.exact_shapes_table(results))
 
 # %%
-for key, s in (("tanh", "tanh"), ("sp", finite_size.SPARSE)):
-    style.glue(f"a_{key}", shape_exp[s][0])
-    style.glue(f"a_{key}_err", shape_exp[s][1])
-style.glue("a_tree", exact_shapes["mean-field DP"][0])
-style.glue("a_walk", exact_shapes["free BM"][0])
+for key, s in (("tanh", "tanh"), ("sp", chapter.SPARSE)):
+    style.glue(f"a_{key}", results.shape_exponents[s][0])
+    style.glue(f"a_{key}_err", results.shape_exponents[s][1])
+style.glue("a_tree", results.exact_shape_exponents["mean-field DP"][0])
+style.glue("a_walk", results.exact_shape_exponents["free BM"][0])
 
 # %% [markdown]
 # The tanh network's shape exponent is $a =$ {glue:text}`a_tanh:.2f` ± {glue:text}`a_tanh_err:.2f`
@@ -305,25 +274,17 @@ style.glue("a_walk", exact_shapes["free BM"][0])
 # Errors are jackknife over networks. The depth caps the duration at the number of module calls.
 
 # %% tags=["nbval-ignore-output"]
-resnet_runs = resnets.sweep(PROFILE, seed=SEED, device=DEVICE)
-resnet_ex = {d: resnets.measure(a) for d, a in resnet_runs.items()}
-style.glue("rn_calib", next(iter(resnet_runs.values())).n_calibration)
-style.glue("rn_size", config.resnet_image_size)
-Markdown(tables.markdown(
-    ["network", "module calls", "avalanches", "no module below threshold", "$\\tau_s$", "$\\tau_d$", "$\\gamma$",
-     "class"],
-    [[e.name, resnet_runs[d].n_modules, e.n_avalanches, tables.fmt(100 * resnet_runs[d].surviving_fraction, digits=1) + " %",
-      tables.fmt(e.tau_s, e.tau_s_err), tables.fmt(e.tau_d, e.tau_d_err), tables.fmt(e.gamma, e.gamma_err),
-      universality.classify(e).assigned] for d, e in resnet_ex.items()],
-))
+style.glue("rn_calib", next(iter(results.resnet_runs.values())).n_calibration)
+style.glue("rn_size", settings.resnet_image_size)
+Markdown(chapter.resnet_table(results))
 
 # %%
-deepest = resnet_ex[max(resnet_ex)]
-style.glue("rn_name", deepest.name)
-style.glue("rn_g", deepest.gamma)
-style.glue("rn_g_err", deepest.gamma_err)
-style.glue("rn_class", universality.classify(deepest).assigned)
-style.glue("rn_min_dp", min(universality.classify(e).distances["mean-field DP"] for e in resnet_ex.values()))
+deepest = max(results.resnet_exponents)
+style.glue("rn_name", results.resnet_exponents[deepest].name)
+style.glue("rn_g", results.resnet_exponents[deepest].gamma)
+style.glue("rn_g_err", results.resnet_exponents[deepest].gamma_err)
+style.glue("rn_class", results.resnet_classes[deepest].assigned)
+style.glue("rn_min_dp", results.resnet_min_dp)
 
 # %% [markdown]
 # In {glue:text}`rn_name` $\gamma =$ {glue:text}`rn_g:.2f` ± {glue:text}`rn_g_err:.2f` and the
@@ -343,31 +304,28 @@ style.glue("rn_min_dp", min(universality.classify(e).distances["mean-field DP"] 
 # $N\to\infty$ extrapolation, and the untrained ResNets. $d(\cdot)$ is the distance to each class in combined errors.
 
 # %%
-networks = ([f.exponents_at(-1) for f in fss.values()] + [f.limit_exponents() for f in fss.values()]
-            + list(resnet_ex.values()))
-Markdown(universality.class_table(list(calibration.values()) + networks))
+Markdown(chapter.class_table(results))
 
 # %%
-plots.class_plane(list(calibration.values()) + [f.exponents_at(-1) for f in fss.values()] + list(resnet_ex.values()));
+chapter.class_plane_figure(results);
 
 # %%
-verdict = {e.name: universality.classify(e) for e in networks}
+verdict = results.verdicts
 for key, e in zip(("tanh_ts", "tanh_td", "tanh_g"), ("tau_s", "tau_d", "gamma")):
-    style.glue(key, fss["tanh"].limit[e][0])
+    style.glue(key, results.fss["tanh"].limit[e][0])
 style.glue("tanh_class", verdict["tanh, N→∞"].assigned)
 style.glue("driven_class", verdict["tanh, driven, N→∞"].assigned)
 style.glue("relu_class", verdict["relu, N→∞"].assigned)
-for key, system in (("ratio_tanh", "tanh"), ("ratio_driven", "tanh, driven"), ("ratio_sparse", finite_size.SPARSE)):
-    f = fss[system]
-    ratio = f.size_cutoff_exponent / f.duration_cutoff_exponent
+for key, system in (("ratio_tanh", "tanh"), ("ratio_driven", "tanh, driven"), ("ratio_sparse", chapter.SPARSE)):
+    ratio, ratio_err = results.cutoff_ratios[system]
     style.glue(key, ratio)
-    style.glue(key + "_err", ratio * np.hypot(f.size_cutoff_exponent_err / f.size_cutoff_exponent,
-                                              f.duration_cutoff_exponent_err / f.duration_cutoff_exponent))
-style.glue("sparse_class", verdict[f"{finite_size.SPARSE}, N→∞"].assigned)
-style.glue("sparse_wide_class", verdict[f"{finite_size.SPARSE}, N={int(fss[finite_size.SPARSE].widths[-1])}"].assigned)
+    style.glue(key + "_err", ratio_err)
+sparse = results.fss[chapter.SPARSE]
+style.glue("sparse_class", verdict[f"{chapter.SPARSE}, N→∞"].assigned)
+style.glue("sparse_wide_class", verdict[f"{chapter.SPARSE}, N={int(sparse.widths[-1])}"].assigned)
 for key, e in zip(("sp_ts", "sp_td", "sp_g"), ("tau_s", "tau_d", "gamma")):
-    style.glue(key, fss[finite_size.SPARSE].limit[e][0])
-    style.glue(key + "_err", fss[finite_size.SPARSE].limit[e][1])
+    style.glue(key, sparse.limit[e][0])
+    style.glue(key + "_err", sparse.limit[e][1])
 
 # %% [markdown]
 # ## What the data show

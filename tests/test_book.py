@@ -119,17 +119,17 @@ def test_unknown_names_raise_clearly(monkeypatch):
     with pytest.raises(ValueError, match="unknown profile 'full'; choose one of: ci, paper"):
         book.check_profile("full")
     with pytest.raises(ValueError, match="unknown device 'tpu'; choose one of: auto, cpu, cuda"):
-        book.resolve_device("tpu")
+        book.notebook_device("tpu")
     with pytest.raises(ValueError, match="valid names: good, broken"):
         book.select(["good", "broken"], ["gdo"])
     monkeypatch.setattr(book, "_cuda_available", lambda: False)
-    assert book.resolve_device("auto") == "cpu"
-    assert book.resolve_device("cpu") == "cpu"
+    assert book.notebook_device("auto") == "cpu"
+    assert book.notebook_device("cpu") == "cpu"
     with pytest.raises(ValueError, match="torch.cuda.is_available\\(\\) is False"):
-        book.resolve_device("cuda")
+        book.notebook_device("cuda")
     monkeypatch.setattr(book, "_cuda_available", lambda: True)
-    assert book.resolve_device("auto") == "cuda"
-    assert book.resolve_device("cuda") == "cuda"
+    assert book.notebook_device("auto") == "cuda"
+    assert book.notebook_device("cuda") == "cuda"
 
 
 def test_the_command_line_rejects_unknown_names(capsys, tmp_path):

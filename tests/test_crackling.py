@@ -101,8 +101,17 @@ def test_analysis_round_trips_through_the_cache_format(small_analysis, tmp_path)
     back = crackling.CracklingAnalysis.load(res.save(tmp_path / "a.npz"))
     assert back.authors.tau_s == res.authors.tau_s and back.ours.xmax_d == res.ours.xmax_d
     assert np.array_equal(back.collapse.curves, res.collapse.curves)
-    rows = crackling.comparison_rows(back, with_published=True)
-    assert len(rows) == 10 and all(len(r) == 4 for r in rows)
+
+
+def test_simulate_and_analyse_is_simulate_then_analyse_with_the_same_seed():
+    sigma_w2 = float(theory.finite_width_critical_sigma_w2(24))
+    args = dict(n_inputs=20_000, inputs_per_network=500)
+    rec = av.simulate(24, 48, sigma_w2, 0.0, record_profiles=True, seed=2, **args)
+    fits = dict(collapse_range=(5, 20, 10), n_boot=5, n_sets=0, gamma_min_count=10)
+    manual = crackling.analyse(rec, rng=np.random.default_rng(2), **fits)
+    both = crackling.simulate_and_analyse(width=24, depth=48, sigma_w2=sigma_w2, seed=2, **args, **fits)
+    assert both.authors.tau_s == manual.authors.tau_s and both.ours.tau_d_err == manual.ours.tau_d_err
+    assert both.collapse.gamma == manual.collapse.gamma and both.n_recorded == manual.n_recorded
 
 
 def test_analysis_needs_profiles_and_a_generator():
@@ -121,8 +130,3 @@ def test_drive_sweep_starts_at_the_finite_width_critical_point():
     assert sweep.ours.shape == sweep.authors.shape == (2, 4, 2)
     assert 0.8 <= sweep.sigma_w2[1] <= 1.3 and np.isfinite(sweep.authors[0]).all()
 
-
-def test_profiles_are_named():
-    assert quasicritical.profile("paper").width == 500 and quasicritical.profile("paper").sigma_w2 == 1.002
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        quasicritical.profile("large")

@@ -98,7 +98,15 @@ def test_scan_rejects_bad_grids(kwargs, match):
         phases.scan(**args)
 
 
-def test_profiles_are_named_and_unknown_ones_rejected():
-    assert phases.profile("ci").widths[0] < phases.profile("paper").widths[-1]
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        phases.profile("huge")
+def test_peaks_are_sorted_by_width_and_find_the_maximum_of_chi():
+    x = np.linspace(0.9, 1.5, 13)
+    n_rec = np.full((1, x.size, 4), 100)
+    sweeps = {}
+    for width, top in ((64, 1.2), (32, 1.3)):  # S̄ rises fastest at `top`: χ = dS̄/dσ_w² peaks there
+        mean = 2 + np.tanh((x - top) / 0.1)
+        sweeps[width] = _synthetic_scan(np.zeros((1, x.size, 4), int), n_rec, n_rec * mean[None, :, None], n_rec,
+                                        sigma_w2=x, width=width)
+    p = phases.peaks(sweeps, rng=np.random.default_rng(0))
+    assert p.width.tolist() == [32, 64] and p.depth.tolist() == [10, 10]
+    np.testing.assert_allclose(p.response_peak, [1.3, 1.2], atol=1e-6)
+    assert np.all(p.response_err < 1e-12)  # S̄ is the same in every network: no error

@@ -14,7 +14,7 @@ from crit.analysis import finite_size, universality
 
 @pytest.fixture(scope="module")
 def calibration():
-    return universality.calibration("test", rng=np.random.default_rng(0))
+    return universality.calibration(6000, cap_scale=1.0, rng=np.random.default_rng(0))
 
 
 def test_each_calibration_model_lands_in_its_own_class(calibration):
@@ -43,3 +43,12 @@ def test_relu_critical_point_is_the_zero_drift_point():
     """ln σ_c² + E ψ(K/2) − ln(N/2) = 0 by construction; tends to the mean-field value 2."""
     assert abs(finite_size.relu_critical_sigma_w2(4096) - 2.0) < 2e-3
     assert finite_size.relu_critical_sigma_w2(32) > finite_size.relu_critical_sigma_w2(64) > 2.0
+
+
+def test_calibration_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="n_runs"):
+        universality.calibration(0, cap_scale=1.0, rng=0)
+    with pytest.raises(ValueError, match="cap_scale"):
+        universality.calibration(100, cap_scale=0.0, rng=0)
+    with pytest.raises(TypeError, match="rng"):
+        universality.calibration(100, cap_scale=1.0, rng="seed")

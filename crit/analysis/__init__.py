@@ -11,3 +11,7 @@
 ``correlation``, ``learning``
     Rank correlations with resampling, and the predictors of learning.
 """
+
+from crit import _lazy
+
+__all__, __getattr__, __dir__ = _lazy.submodules(__name__, __path__)

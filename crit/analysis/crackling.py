@@ -31,12 +31,15 @@ import numpy as np
 
 from crit import _validate
 from crit.analysis import stats
-from crit.models.avalanches import Avalanches
+from crit.models.avalanches import Avalanches, simulate
 from crit.records import Record
 from crit.analysis.stats.binning import BinnedPDF
 from crit.analysis.stats.scaling import GammaFit, ShapeCollapse
 
-__all__ = ["ExponentSet", "CracklingAnalysis", "authors_exponent", "fit_both", "analyse", "network_resamples"]
+__all__ = [
+    "ExponentSet", "CracklingAnalysis", "authors_exponent", "fit_both", "analyse", "simulate_and_analyse",
+    "network_resamples", "AUTHORS_NOTEBOOK",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -304,6 +307,33 @@ def analyse(
     )
 
 
+def simulate_and_analyse(*, width, depth, sigma_w2, sigma_b2=0.0, n_inputs, inputs_per_network, collapse_range,
+                         n_boot=100, n_sets=100, gamma_min_count=50, seed=0, device=None,
+                         progress=False) -> CracklingAnalysis:
+    """Simulate one point with its profiles and :func:`analyse` it: the whole measurement of one run.
+
+    Parameters
+    ----------
+    width, depth : int
+        Neurons per layer N and number of layers.
+    sigma_w2, sigma_b2 : float
+        Weight variance times N, and bias variance.
+    n_inputs, inputs_per_network : int
+        Random inputs in all, and inputs per network (a new network every that many).
+    collapse_range, n_boot, n_sets, gamma_min_count
+        As in :func:`analyse`.
+    seed : int
+        Seed of the simulation and of the bootstraps (``numpy.random.default_rng(seed)``).
+    device, progress
+        As in :func:`crit.models.avalanches.simulate`.
+    """
+    seed = _validate.integer("seed", seed, minimum=0)
+    rec = simulate(width, depth, sigma_w2, sigma_b2, n_inputs=n_inputs, inputs_per_network=inputs_per_network,
+                   record_profiles=True, seed=seed, device=device, progress=progress)
+    return analyse(rec, collapse_range=collapse_range, rng=np.random.default_rng(seed), n_boot=n_boot,
+                   n_sets=n_sets, gamma_min_count=gamma_min_count)
+
+
 #: The authors' published fit of their headline run (width 500, depth 1000, σ_w² = 1.002, σ_b² = 0,
 #: 2·10⁶ inputs): their notebook's cells 3 and 5 (github ArshamCS/DNN_criticality, commit 4982bc4;
 #: paper-method.md §4). Errors are their i.i.d. formulas.
@@ -315,34 +345,3 @@ AUTHORS_NOTEBOOK = {
     "gamma_star": (1.6100, 0.1296),
     "n_recorded": 1_002_587,
 }
-
-
-def comparison_rows(analysis: CracklingAnalysis, *, with_published: bool):
-    """Rows (quantity, authors' choices, ours[, published]) of the chapter's side-by-side table."""
-    from crit.book.tables import fmt
-
-    a, o, c = analysis.authors, analysis.ours, analysis.collapse
-
-    def pair(e, name):
-        return fmt(getattr(e, name), getattr(e, name + "_err"), 3)
-
-    rows = [
-        ["$\\tau_s$", pair(a, "tau_s"), pair(o, "tau_s")],
-        ["$\\tau_d$", pair(a, "tau_d"), pair(o, "tau_d")],
-        ["$\\gamma$ from $\\langle S\\rangle(D)$", pair(a, "gamma"), pair(o, "gamma")],
-        ["$\\gamma_{pred} = (\\tau_d-1)/(\\tau_s-1)$", pair(a, "gamma_pred"), pair(o, "gamma_pred")],
-        ["$|\\gamma-\\gamma_{pred}|$ / error", fmt(a.distance, digits=1), fmt(o.distance, digits=1)],
-        ["$\\gamma^*$ (shape collapse)", fmt(c.gamma, c.sigma, 2), fmt(c.gamma, c.sigma, 2)],
-        ["size range $[S_{min}, S_{max}]$", f"[{a.xmin_s:g}, ∞)", f"[{o.xmin_s:.3g}, {o.xmax_s:.3g}]"],
-        ["duration range $[D_{min}, D_{max}]$", f"[{a.xmin_d:g}, ∞)", f"[{o.xmin_d:g}, {o.xmax_d:g}]"],
-        ["never-ending avalanches", "kept", "dropped"],
-        ["GoF p-value (S, D)", "not tested", f"{fmt(o.p_s, digits=2)}, {fmt(o.p_d, digits=2)}"],
-    ]
-    if with_published:
-        pub = AUTHORS_NOTEBOOK
-        extra = [fmt(*pub["tau_s"], 4), fmt(*pub["tau_d"], 4), fmt(pub["gamma"][0], digits=4),
-                 fmt(pub["gamma_pred"][0], digits=3), "–", fmt(*pub["gamma_star"], 2), "[0.5, ∞)", "[5, ∞)", "kept",
-                 "not tested"]
-        rows = [r + [e] for r, e in zip(rows, extra)]
-    return rows
-

@@ -20,14 +20,19 @@ Why the cut-offs come from N: for tanh at σ_{w,c}²(N) the log-norm walk has on
 drift −2‖h‖²/N, which caps ‖h‖² at O(1) after O(N) layers; in t = layer/N the walk is
 N-independent, so T_c ∝ N and S_c ∝ √N · N · √q0 ∝ N^{3/2} (free BM: γ = 3/2). Mean-field DP
 would give T_c ∝ N^{1/2}, S_c ∝ N (notes §2.4). ReLU is homogeneous: no curvature, no cap, and
-its cut-off is the depth. The depth is ``depth_per_width · N`` and the surviving fraction is
-reported with every sweep.
+its cut-off is the depth. The depth should therefore grow as N (a fixed multiple of N), and the
+surviving fraction be reported with every sweep.
 
-``sparse step``
+``sparse step`` (:data:`SPARSE`)
     The other class: binary threshold units with sparse connections (:mod:`crit.models.sparse_networks`)
     at their critical point, avalanches started by one active unit and ended at silence. Its
-    cut-offs come from the collisions of activity, T_c ∝ N^{1/2}; the depth is
-    ``sparse_depth_per_sqrt_width · √N`` layers (:func:`sparse_sweep`).
+    cut-offs come from the collisions of activity, T_c ∝ N^{1/2}, so its depth should grow as √N.
+``branching on N sites`` (:data:`BRANCHING`)
+    Critical branching on N sites (:func:`crit.models.exact_models.finite_population_branching`):
+    mean-field DP with exactly T_c ∝ N^{1/2}, S_c ∝ N, the calibration of the cut-off exponents.
+
+:func:`finite_size_scaling` measures one system over widths (``{width: avalanche record}``) and fits
+the N-dependence of its exponents and cut-offs.
 """
 
 from __future__ import annotations
@@ -38,20 +43,17 @@ import numpy as np
 from scipy import special, stats
 
 from crit import _validate
-from crit.analysis import phases, universality
-from crit.models import sparse_networks, theory
-from crit.models import avalanches as av
+from crit.analysis import universality
+from crit.models import theory
 from crit.records import Record
 
-__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "branching_sweep", "CUTOFF_EXPONENTS", "cutoff_table", "relu_critical_sigma_w2",
-           "sparse_point", "sparse_sweep",
-           "operating_point", "UniversalityProfile", "profile",
-           "sweeps", "FiniteSizeScaling", "finite_size_scaling", "susceptibility_scans"]
+__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "WINDOW_FRACTION", "CUTOFF_EXPONENTS", "relu_critical_sigma_w2",
+           "operating_point", "FiniteSizeScaling", "finite_size_scaling"]
 
 SYSTEMS = ("tanh", "tanh, driven", "relu")
-#: Name of the sparse threshold network system (:func:`sparse_sweep`).
+#: Name of the sparse threshold network system (:mod:`crit.models.sparse_networks`).
 SPARSE = "sparse step"
-#: Name of the exact mean-field-DP calibration over N (:func:`branching_sweep`).
+#: Name of the exact mean-field-DP calibration over N (:func:`crit.models.exact_models.finite_population_branching`).
 BRANCHING = "branching on N sites"
 #: Fits of network avalanches stop at this fraction of ⟨T²⟩/⟨T⟩: near T_c the walkers that met
 #: the saturation ceiling of tanh come back together and put a shoulder on P(T), which would bias
@@ -86,142 +88,6 @@ def operating_point(system: str, width: int, *, drive=1.0, q0=0.1):
     if system == "tanh":
         return critical, 0.0, "tanh"
     return critical - drive / width, drive * q0 / width**2, "tanh"
-
-
-@dataclass(frozen=True)
-class UniversalityProfile:
-    """Sizes of the universality-class figure ("ci": 2 CPU cores, minutes; "paper": a GPU).
-
-    Attributes
-    ----------
-    widths : tuple of int
-    depth_per_width : float
-        Depth = this × N (layers).
-    n_inputs, inputs_per_network : int
-        Inputs per width and system; error bars come from the networks.
-    drive : float
-        h of the driven tanh line (σ_b² = h q0/N²).
-    calibration : str
-        Profile of :func:`crit.analysis.universality.calibration`.
-    scan_widths, scan_offsets, scan_n_inputs, scan_depth_per_width
-        Susceptibility scans: σ_w² = σ_{w,c}²(N) + offsets/N^{1/2}... see :func:`susceptibility_scans`.
-    sparse_widths, sparse_n_inputs, sparse_inputs_per_network, sparse_depth_per_sqrt_width
-        Sweep of the sparse threshold network (:func:`sparse_sweep`); depth = this × √N.
-    fan_out, threshold
-        K and θ of the sparse threshold network.
-    resnet_depths, resnet_n_inputs, resnet_inputs_per_network, resnet_image_size
-        Untrained ResNets measured module by module (:func:`crit.models.resnets.sweep`).
-    """
-
-    name: str
-    widths: tuple
-    depth_per_width: float
-    n_inputs: int
-    inputs_per_network: int
-    drive: float
-    calibration: str
-    scan_widths: tuple
-    scan_offsets: tuple
-    scan_n_inputs: int
-    scan_depth_per_width: float
-    sparse_widths: tuple = (1024, 4096, 16384, 65536, 262144)
-    sparse_n_inputs: int = 20_000
-    sparse_inputs_per_network: int = 1000
-    sparse_depth_per_sqrt_width: float = 10.0
-    fan_out: int = 4
-    threshold: float = 1.0
-    resnet_depths: tuple = (18, 50, 152)
-    resnet_n_inputs: int = 3000
-    resnet_inputs_per_network: int = 500
-    resnet_image_size: int = 32
-
-    def depth(self, width: int) -> int:
-        return int(round(self.depth_per_width * width))
-
-
-PROFILES = {
-    "ci": UniversalityProfile("ci", (32, 64, 128, 256), 6.0, 2400, 40, 1.0, "ci",
-                              (32, 64, 128), (-0.1, 0.0, 0.1, 0.2, 0.3, 0.45), 600, 2.0),
-    "paper": UniversalityProfile("paper", (64, 128, 256, 512, 1024, 2048), 8.0, 40_000, 200, 1.0, "paper",
-                                 (64, 128, 256, 512, 1024), tuple(np.round(np.arange(-0.1, 0.31, 0.025), 3)),
-                                 10_000, 2.0, (1024, 4096, 16384, 65536, 262144, 1048576), 100_000, 2000,
-                                 resnet_n_inputs=20_000, resnet_inputs_per_network=1000,
-                                 resnet_image_size=224),
-}
-
-
-def profile(name: str) -> UniversalityProfile:
-    """The sizes of the universality figure for profile ``name`` ("ci" or "paper")."""
-    return PROFILES[_validate.choice("profile", name, tuple(PROFILES))]
-
-
-def sweeps(name: str, *, seed=0, device=None, progress=False) -> dict:
-    """Avalanches of every system at every width, from the results cache or computed and cached.
-
-    Returns
-    -------
-    dict
-        ``{system: {width: Avalanches}}``.
-    """
-    from crit.book.cache import cached
-
-    p = profile(name)
-    out = {}
-    for i, system in enumerate(SYSTEMS):
-        out[system] = {}
-        for j, width in enumerate(p.widths):
-            w2, b2, act = operating_point(system, width, drive=p.drive)
-            kwargs = dict(width=width, depth=p.depth(width), sigma_w2=w2, sigma_b2=b2, n_inputs=p.n_inputs,
-                          inputs_per_network=p.inputs_per_network, activation=act, seed=seed + 1000 * i + j)
-            out[system][width] = cached(av.Avalanches, kwargs,
-                                        lambda k=kwargs: av.simulate(**k, device=device, progress=progress))
-    return out
-
-
-def sparse_point(name: str, width: int, *, n_inputs=None, seed=0, record_profiles=False) -> dict:
-    """Arguments of :func:`crit.models.sparse_networks.simulate` at the critical point for ``width`` under
-    profile ``name``: depth ``sparse_depth_per_sqrt_width · √N``, the profile's K and θ."""
-    p = profile(name)
-    return dict(width=width, depth=int(round(p.sparse_depth_per_sqrt_width * np.sqrt(width))),
-                sigma_w2=sparse_networks.critical_sigma_w2(p.fan_out, p.threshold), fan_out=p.fan_out,
-                threshold=p.threshold, n_inputs=p.sparse_n_inputs if n_inputs is None else n_inputs,
-                inputs_per_network=p.sparse_inputs_per_network, seed=seed, record_profiles=record_profiles)
-
-
-def sparse_sweep(name: str, *, seed=0) -> dict:
-    """Avalanches of the sparse threshold network at its critical point, one run per width (cached).
-
-    Returns
-    -------
-    dict
-        ``{width: SparseAvalanches}``.
-    """
-    from crit.book.cache import cached
-
-    out = {}
-    for j, width in enumerate(profile(name).sparse_widths):
-        kwargs = sparse_point(name, width, seed=seed + 70_000 + j)
-        out[width] = cached(sparse_networks.SparseAvalanches, kwargs, lambda k=kwargs: sparse_networks.simulate(**k))
-    return out
-
-
-def branching_sweep(name: str, *, seed=0) -> dict:
-    """Critical branching on N sites (:func:`crit.models.exact_models.finite_population_branching`) at the
-    sparse network's widths and number of inputs: the calibration of the cut-off exponents (cached).
-
-    Returns
-    -------
-    dict
-        ``{N: ExactAvalanches}``.
-    """
-    from crit.book.cache import cached
-    from crit.models.exact_models import ExactAvalanches, finite_population_branching
-
-    p = profile(name)
-    return {n: cached(ExactAvalanches, dict(model="finite_population_branching", size=n, n_runs=p.sparse_n_inputs,
-                                            seed=seed + 80_000 + j),
-                      lambda n=n, j=j: finite_population_branching(p.sparse_n_inputs, size=n, rng=seed + 80_000 + j))
-            for j, n in enumerate(p.sparse_widths)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -326,55 +192,3 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
 #: step variance 2/N (T_c ∝ N; S_c ∝ √N · N, the √N of the size definition included) and mean-field
 #: DP on N units (T_c ∝ N^{1/2}, S_c ∝ N; notes §2.4). Their ratio is γ = 1/(σνz): 3/2 and 2.
 CUTOFF_EXPONENTS = {"free BM": (1.5, 1.0), "mean-field DP": (1.0, 0.5)}
-
-
-def cutoff_table(fss: dict) -> str:
-    """A Markdown table of the cut-off exponents of every system, their ratio and distances.
-
-    The distance to a class is the RMS over (b_S, b_T) of (measured − predicted)/error, with the
-    weighted-least-squares errors of :func:`crit.analysis.universality.power_law_in_width`.
-
-    Parameters
-    ----------
-    fss : dict
-        ``{system: FiniteSizeScaling}``.
-    """
-    from crit.book import tables
-
-    names = list(CUTOFF_EXPONENTS)
-    rows = []
-    for system, f in fss.items():
-        b = np.array([f.size_cutoff_exponent, f.duration_cutoff_exponent])
-        e = np.array([f.size_cutoff_exponent_err, f.duration_cutoff_exponent_err])
-        ratio = b[0] / b[1]
-        ratio_err = abs(ratio) * np.hypot(e[0] / b[0], e[1] / b[1])
-        dist = {k: float(np.sqrt(np.mean(((b - np.array(ref)) / e) ** 2))) for k, ref in CUTOFF_EXPONENTS.items()}
-        rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}", tables.fmt(b[0], e[0], 2),
-                     tables.fmt(b[1], e[1], 2), tables.fmt(ratio, ratio_err, 2)]
-                    + [tables.fmt(dist[k], digits=1) for k in names] + [f"**{min(dist, key=dist.get)}**"])
-    return tables.markdown(["system", "widths", "$b_S$", "$b_T$", "$b_S/b_T$"] + [f"d({k})" for k in names]
-                           + ["nearer"], rows)
-
-
-def susceptibility_scans(name: str, *, seed=0, device=None, progress=False) -> dict:
-    """σ_w² scans of the tanh network (σ_b² = 0) around σ_{w,c}²(N), one per width, via :func:`crit.analysis.phases.scan`.
-
-    The grid is σ_{w,c}²(N) + offsets/√N so that it narrows with N (cached).
-
-    Returns
-    -------
-    dict
-        ``{width: PhaseScan}``; :func:`crit.analysis.phases.peaks` locates the peaks.
-    """
-    from crit.book.cache import cached
-
-    p = profile(name)
-    out = {}
-    for j, width in enumerate(p.scan_widths):
-        grid = theory.finite_width_critical_sigma_w2(width) + np.array(p.scan_offsets) / np.sqrt(width)
-        kwargs = dict(sigma_w2=grid.tolist(), sigma_b2=0.0, width=width,
-                      depth=int(round(p.scan_depth_per_width * width)), n_inputs=p.scan_n_inputs,
-                      inputs_per_network=p.inputs_per_network, seed=seed + 50_000 + 100 * j)
-        out[width] = cached(phases.PhaseScan, kwargs,
-                            lambda k=kwargs: phases.scan(**k, device=device, progress=progress))
-    return out

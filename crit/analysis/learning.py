@@ -1,18 +1,15 @@
 r"""Does the susceptibility of an initialisation predict how well the network learns?
 
-The experiment of the chapter "susceptibility predicts learning", an open reconstruction: the
-paper (Ghavasieh et al., arXiv:2509.22649) states the result but gives no training details and no
-training code, so every choice here (data set, architecture, optimiser, budget, grid, statistic)
-is ours and is a parameter of a :class:`LearningProfile`.
+Predictors of learning at the initialisations (σ_w², σ_b²) of networks trained by
+:func:`crit.models.train.train`, and their rank correlations with the networks' scores:
 
-1. Train tanh networks (:func:`crit.models.train.train`) from every initialisation of a grid of
-   (σ_w², σ_b²), with several seeds.
-2. At the same width and depth, run the avalanche engine over a finer σ_w² grid at every σ_b²
-   (:func:`crit.analysis.phases.scan`) and read off, at each initialisation, the response susceptibility
-   χ = dS̄/dσ_w² and the fluctuation susceptibility χ_F (:class:`Predictors`).
-3. Compare them, by Spearman's ρ with the test accuracy (:mod:`crit.analysis.correlation`), with the
-   closeness of the initialisation to the mean-field critical line χ₁ = 1 (in σ_w² and in
-   |ln χ₁|) and to the finite-width critical point (σ²_{w,c}(N), 0).
+1. From a scan of the avalanche engine at the same width and depth
+   (:func:`crit.analysis.phases.scan`), read off at each initialisation the response
+   susceptibility χ = dS̄/dσ_w² and the fluctuation susceptibility χ_F (:func:`predictors`).
+2. Alongside, the closeness of the initialisation to the mean-field critical line χ₁ = 1 (in σ_w²
+   and in |ln χ₁|) and to the finite-width critical point (σ²_{w,c}(N), 0).
+3. Compare them by Spearman's ρ with the test accuracy or the learning speed, bootstrapped over
+   trained networks (:func:`correlations`, :mod:`crit.analysis.correlation`).
 """
 
 from __future__ import annotations
@@ -22,132 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.analysis import correlation, phases
+from crit.analysis import correlation
 from crit.models import theory
 from crit.records import Record
-from crit.models.train import Training
 
-__all__ = ["LearningProfile", "PROFILES", "profile", "experiment", "Predictors", "predictors",
-           "observations", "correlations", "PREDICTOR_LABELS", "markdown_label"]
-
-#: Display names of the predictors, all oriented so that a larger value is predicted to learn better.
-PREDICTOR_LABELS = {
-    "chi": "response susceptibility $\\chi$",
-    "chi_f": "fluctuation susceptibility $\\chi_F$",
-    "mf_sigma": "closeness to $\\chi_1=1$: $-|\\sigma_w^2-\\sigma_{w,c}^2(\\sigma_b^2)|$",
-    "mf_log": "closeness to $\\chi_1=1$: $-|\\ln\\chi_1|$",
-    "fw_point": "closeness to the finite-width critical point",
-}
-
-
-@dataclass(frozen=True)
-class LearningProfile:
-    """Sizes of the learning experiment for one profile ("ci": 2 CPU cores; "paper": a GPU).
-
-    Attributes
-    ----------
-    dataset : str
-        A name of :data:`crit.models.datasets.NAMES`.
-    width, depth : int
-        Neurons per hidden layer and number of hidden layers, of the trained networks and of the
-        engine's networks.
-    sigma_w2 : tuple
-        (first, last, number) of the geometric grid of σ_w².
-    sigma_b2 : tuple
-        The σ_b² values of the grid.
-    seeds : int
-        Training seeds per initialisation.
-    steps, batch_size, lr, optimizer, target_accuracy, eval_every
-        Passed to :func:`crit.models.train.train`.
-    refine : int
-        The engine's σ_w² grid has ``refine`` steps per step of the training grid.
-    scan_inputs, inputs_per_network : int
-        Inputs per point of the engine's scan, and per random network.
-    """
-
-    name: str
-    dataset: str
-    width: int
-    depth: int
-    sigma_w2: tuple
-    sigma_b2: tuple
-    seeds: int
-    steps: int
-    batch_size: int
-    lr: float
-    optimizer: str
-    target_accuracy: float
-    eval_every: int
-    refine: int
-    scan_inputs: int
-    inputs_per_network: int
-
-    def grid(self):
-        """The training grid: (σ_w² values, σ_b² values)."""
-        first, last, number = self.sigma_w2
-        return np.geomspace(first, last, int(number)), np.asarray(self.sigma_b2, float)
-
-    def scan_sigma_w2(self):
-        """The engine's finer σ_w² grid; every ``refine``-th point is a training value."""
-        first, last, number = self.sigma_w2
-        return np.geomspace(first, last, self.refine * (int(number) - 1) + 1)
-
-
-_COMMON = dict(dataset="digits", batch_size=64, lr=0.05, optimizer="sgd", target_accuracy=0.9,
-               eval_every=10, inputs_per_network=100)
-PROFILES = {
-    "ci": LearningProfile(name="ci", width=48, depth=20, sigma_w2=(0.5, 4.0, 8),
-                          sigma_b2=(0.0, 0.001, 0.01, 0.03, 0.1, 0.3), seeds=3, steps=200, refine=3,
-                          scan_inputs=2000, **_COMMON),
-    "paper": LearningProfile(name="paper", width=128, depth=40, sigma_w2=(0.5, 4.0, 16),
-                             sigma_b2=(0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5),
-                             seeds=5, steps=400, refine=3, scan_inputs=10_000, **_COMMON),
-}
-
-
-def markdown_label(key: str) -> str:
-    """The display name of predictor ``key`` for a Markdown table (``|`` written as ``\\vert``)."""
-    return PREDICTOR_LABELS[_validate.choice("key", key, tuple(PREDICTOR_LABELS))].replace("|", "\\vert ")
-
-
-def profile(name: str) -> LearningProfile:
-    """The sizes of the learning experiment for profile ``name`` ("ci" or "paper")."""
-    return PROFILES[_validate.choice("profile", name, tuple(PROFILES))]
-
-
-def experiment(name: str, *, seed: int = 0, device=None, progress=False) -> dict:
-    """Train every initialisation and scan the engine, from the results cache or computed and cached.
-
-    Returns
-    -------
-    dict
-        ``{"runs": [Training, one per seed], "scan": PhaseScan}``; each Training holds the whole
-        grid, flattened with σ_b² as the slow index.
-    """
-    from crit.models import datasets
-    from crit.models.avalanches import resolve_device
-    from crit.book.cache import cached
-    from crit.models.train import train
-
-    p = profile(name)
-    seed = _validate.integer("seed", seed, minimum=0)
-    dev = resolve_device(device)
-    sw, sb = p.grid()
-    w, b = np.meshgrid(sw, sb)
-    fit = dict(width=p.width, depth=p.depth, steps=p.steps, batch_size=p.batch_size, lr=p.lr,
-               optimizer=p.optimizer, target_accuracy=p.target_accuracy, eval_every=p.eval_every)
-    runs = []
-    for k in range(p.seeds):
-        params = dict(dataset=p.dataset, sigma_w2=w.ravel().tolist(), sigma_b2=b.ravel().tolist(),
-                      seed=seed + k, **fit)
-        runs.append(cached(Training, params, lambda k=k: train(
-            datasets.load(p.dataset), w.ravel(), b.ravel(), seed=seed + k, device=dev, progress=progress,
-            threads=1 if dev.type == "cpu" else None, **fit)))
-    scan_params = dict(sigma_w2=p.scan_sigma_w2(), sigma_b2=sb, width=p.width, depth=p.depth,
-                       n_inputs=p.scan_inputs, inputs_per_network=p.inputs_per_network, seed=seed + 10_000)
-    scan = cached(phases.PhaseScan, {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in scan_params.items()},
-                  lambda: phases.scan(**scan_params, device=dev))
-    return {"runs": runs, "scan": scan}
+__all__ = ["Predictors", "predictors", "observations", "correlations"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,7 +65,11 @@ class Predictors(Record):
     depth: int
 
     def oriented(self) -> dict:
-        """``{key: values}`` with larger = predicted to learn better (keys of :data:`PREDICTOR_LABELS`)."""
+        """``{key: values}`` with larger = predicted to learn better.
+
+        Keys: ``"chi"`` (χ), ``"chi_f"`` (χ_F), ``"mf_sigma"`` (−|σ_w² − σ²_{w,c}(σ_b²)|),
+        ``"mf_log"`` (−|ln χ₁|) and ``"fw_point"`` (minus the distance to the finite-width critical point).
+        """
         return {"chi": self.chi, "chi_f": self.chi_f, "mf_sigma": -self.mf_distance,
                 "mf_log": -self.log_chi1, "fw_point": -self.fw_distance}
 

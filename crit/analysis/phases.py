@@ -14,6 +14,11 @@ Susceptibilities
     fluctuation susceptibility χ_F = N · Var_networks(ρ), the network-to-network (disorder)
     variance of ρ with the binomial noise of a finite number of inputs per network removed:
     Var(ρ̂) − ⟨ρ̂(1 − ρ̂)/(B − 1)⟩ for B inputs per network.
+
+Peaks
+    :func:`ridge` locates the maximum of a susceptibility along σ_w² in every σ_b² row, refined by a
+    parabola, with a bootstrap error; :func:`peaks` does so for both susceptibilities of a set of
+    σ_w² sweeps, one per width.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from crit import _validate
 from crit.models import avalanches as av
 from crit.records import Record
 
-__all__ = ["PhaseScan", "scan", "jackknife", "ridge"]
+__all__ = ["PhaseScan", "scan", "jackknife", "ridge", "Peaks", "peaks"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,105 +242,6 @@ def _vertex(x, y):
     return vertex, a * vertex**2 + b * vertex + c
 
 
-
-@dataclass(frozen=True)
-class PhaseDiagramProfile:
-    """Sizes of the phase-diagram figure for one profile ("ci": 2 CPU cores; "paper": a GPU).
-
-    Attributes
-    ----------
-    widths : tuple of int
-        Widths N of the σ_w² sweeps at σ_b² = 0; each runs at depth ``depth_per_width · N``.
-    sweep_sigma_w2 : tuple
-        (first, last, number of points) of the σ_w² grid of the sweeps.
-    n_inputs, inputs_per_network : int
-        Inputs per grid point, and inputs per network (error bars come from the networks).
-    map_width, map_depth : int
-        Size of the networks of the (σ_w², σ_b²) map.
-    map_sigma_w2, map_sigma_b2 : tuple
-        Grid of the map: (first, last, number) of a geometric grid for σ_w², the values of σ_b².
-    map_n_inputs : int
-        Inputs per point of the map.
-    authors_run : bool
-        Also rerun the authors' susceptibility scan (width 300, depth 500, 10⁴ inputs per point,
-        σ_w² ∈ linspace(0.95, 1.4, 20), σ_b² = 0, a network per 1000 inputs).
-    """
-
-    name: str
-    widths: tuple
-    depth_per_width: float
-    sweep_sigma_w2: tuple
-    n_inputs: int
-    inputs_per_network: int
-    map_width: int
-    map_depth: int
-    map_sigma_w2: tuple
-    map_sigma_b2: tuple
-    map_n_inputs: int
-    authors_run: bool
-
-    def depth(self, width: int) -> int:
-        return int(round(self.depth_per_width * width))
-
-
-PROFILES = {
-    "ci": PhaseDiagramProfile(
-        name="ci", widths=(32, 64, 128), depth_per_width=1.0, sweep_sigma_w2=(0.85, 1.45, 13),
-        n_inputs=4000, inputs_per_network=100, map_width=48, map_depth=96,
-        map_sigma_w2=(0.8, 2.6, 21), map_sigma_b2=(0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1),
-        map_n_inputs=4000, authors_run=False,
-    ),
-    "paper": PhaseDiagramProfile(
-        name="paper", widths=(100, 300, 1000), depth_per_width=2.0, sweep_sigma_w2=(0.9, 1.4, 26),
-        n_inputs=20_000, inputs_per_network=200, map_width=300, map_depth=500,
-        map_sigma_w2=(0.8, 2.6, 31), map_sigma_b2=(0.0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1),
-        map_n_inputs=10_000, authors_run=True,
-    ),
-}
-
-
-def profile(name: str) -> PhaseDiagramProfile:
-    """The sizes of the phase-diagram figure for profile ``name`` ("ci" or "paper")."""
-    return PROFILES[_validate.choice("profile", name, tuple(PROFILES))]
-
-
-def _grid(spec):
-    first, last, number = spec
-    return np.linspace(first, last, int(number))
-
-
-def phase_diagram(name: str, *, seed: int = 0, device=None, progress=False) -> dict:
-    """Every scan of the phase-diagram figure, from the results cache or computed and cached.
-
-    Returns
-    -------
-    dict
-        ``{"sweeps": {width: PhaseScan}, "map": PhaseScan, "authors": PhaseScan or None}``.
-    """
-    from crit.book.cache import cached
-
-    p = profile(name)
-    dev = av.resolve_device(device)
-
-    def run(**kwargs):
-        params = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in kwargs.items()}
-        return cached(PhaseScan, params, lambda: scan(**kwargs, device=dev, progress=progress))
-
-    sweeps = {
-        width: run(sigma_w2=_grid(p.sweep_sigma_w2), sigma_b2=0.0, width=width, depth=p.depth(width),
-                   n_inputs=p.n_inputs, inputs_per_network=p.inputs_per_network, seed=seed + 1000 * k)
-        for k, width in enumerate(p.widths)
-    }
-    grid_map = run(sigma_w2=np.geomspace(*p.map_sigma_w2[:2], int(p.map_sigma_w2[2])), sigma_b2=np.array(p.map_sigma_b2), width=p.map_width,
-                   depth=p.map_depth, n_inputs=p.map_n_inputs, inputs_per_network=p.inputs_per_network,
-                   seed=seed + 100_000)
-    authors = None
-    if p.authors_run:
-        authors = run(sigma_w2=np.linspace(0.95, 1.4, 20), sigma_b2=0.0, width=300, depth=500,
-                      n_inputs=10_000, inputs_per_network=1000, seed=seed + 200_000)
-    return {"sweeps": sweeps, "map": grid_map, "authors": authors}
-
-
 @dataclass(frozen=True, eq=False)
 class Peaks(Record):
     """Susceptibility peaks of σ_w² sweeps at σ_b² = 0, one entry per width.
@@ -363,7 +269,20 @@ class Peaks(Record):
 
 
 def peaks(sweeps: dict, *, rng) -> Peaks:
-    """Locate both susceptibility peaks of every sweep (``{width: PhaseScan}`` at one σ_b²)."""
+    """Locate both susceptibility peaks of every sweep with :func:`ridge`.
+
+    Parameters
+    ----------
+    sweeps : dict
+        ``{width: PhaseScan}``, each at one σ_b² and at least 3 values of σ_w².
+    rng : numpy.random.Generator
+        Stream of the bootstrap errors, consumed width by width (increasing), χ before χ_F.
+
+    Returns
+    -------
+    Peaks
+        One entry per width, in increasing order.
+    """
     from crit.models.theory import finite_width_critical_sigma_w2
 
     rows = []

@@ -4,8 +4,7 @@ With biases (σ_b² > 0) a network has no absorbing state and no critical point.
 σ_b² we locate the ridge of the fluctuation susceptibility χ_F = N·Var_networks(ρ) along σ_w²
 (:mod:`crit.analysis.phases`: there the surviving fraction varies most from network to network) and fit the
 avalanches simulated on it both ways (:func:`crit.analysis.crackling.fit_both`). At σ_b² = 0 the row is taken
-at the finite-width critical point instead, as in the authors' run. Profiles of the figure
-("ci"/"paper") and the cached computation of the whole chapter live here too.
+at the finite-width critical point instead, as in the authors' run.
 """
 
 from __future__ import annotations
@@ -20,10 +19,9 @@ from crit import _validate
 from crit.analysis import crackling, phases
 from crit.models import theory
 from crit.models import avalanches as av
-from crit.book.cache import cached
 from crit.records import Record
 
-__all__ = ["DriveSweep", "drive_sweep", "ScalingProfile", "PROFILES", "profile", "quasi_critical_scaling"]
+__all__ = ["DriveSweep", "drive_sweep"]
 
 _FIELDS = ("tau_s", "tau_d", "gamma", "gamma_pred")
 
@@ -95,70 +93,3 @@ def drive_sweep(sigma_b2, *, width, depth, n_inputs, inputs_per_network, ridge_s
         surviving_fraction=np.array(rows["rho"]), ours=np.array(rows["ours"]), authors=np.array(rows["authors"]),
         width=width, depth=depth, n_inputs=n_inputs, seed=seed, wall_time_s=time.perf_counter() - start,
     )
-
-
-@dataclass(frozen=True)
-class ScalingProfile:
-    """Sizes of the quasi-critical-scaling figure for one profile ("ci" or "paper").
-
-    ``sigma_w2 = None`` means the finite-width critical point of ``width``.
-    """
-
-    name: str
-    width: int
-    depth: int
-    sigma_w2: float | None
-    n_inputs: int
-    inputs_per_network: int
-    collapse_range: tuple
-    n_boot: int
-    n_sets: int
-    gamma_min_count: int
-    drives: tuple
-    drive_n_inputs: int
-    drive_inputs_per_network: int
-    ridge_sigma_w2: tuple
-    ridge_n_inputs: int
-
-
-PROFILES = {
-    "ci": ScalingProfile("ci", 100, 200, None, 100_000, 1000, (20, 80, 20), 50, 100, 50,
-                         (0.0, 3e-6, 1e-5, 3e-5), 20_000, 500, (0.85, 1.25, 9), 1000),
-    # the authors' point (paper-method.md §3-4): width 500, depth 1000, sigma_w2 = 1.002, 2e6 inputs
-    "paper": ScalingProfile("paper", 500, 1000, 1.002, 2_000_000, 1000, (60, 250, 20), 100, 200, 100,
-                            (0.0, 1e-6, 3e-6, 1e-5, 3e-5), 200_000, 1000, (0.9, 1.1, 21), 10_000),
-}
-
-
-def profile(name: str) -> ScalingProfile:
-    """The sizes of the quasi-critical-scaling figure for profile ``name``."""
-    return PROFILES[_validate.choice("profile", name, tuple(PROFILES))]
-
-
-def quasi_critical_scaling(name: str, *, seed: int = 0, device=None, progress=False) -> dict:
-    """The chapter's two heavy results, from the results cache or computed and cached.
-
-    Returns
-    -------
-    dict
-        ``{"point": CracklingAnalysis, "drives": DriveSweep}``.
-    """
-    p = profile(name)
-    dev = av.resolve_device(device)
-    sigma_w2 = p.sigma_w2 if p.sigma_w2 is not None else float(theory.finite_width_critical_sigma_w2(p.width))
-
-    def point():
-        rec = av.simulate(p.width, p.depth, sigma_w2, 0.0, n_inputs=p.n_inputs,
-                          inputs_per_network=p.inputs_per_network, record_profiles=True, seed=seed,
-                          device=dev, progress=progress)
-        return crackling.analyse(rec, collapse_range=p.collapse_range, rng=np.random.default_rng(seed),
-                                 n_boot=p.n_boot, n_sets=p.n_sets, gamma_min_count=p.gamma_min_count)
-
-    key = {"profile": p.__dict__, "seed": seed}
-    analysis = cached(crackling.CracklingAnalysis, {**key, "part": "point"}, point)
-    drives = cached(DriveSweep, {**key, "part": "drives"}, lambda: drive_sweep(
-        p.drives, width=p.width, depth=p.depth, n_inputs=p.drive_n_inputs,
-        inputs_per_network=p.drive_inputs_per_network, ridge_sigma_w2=np.linspace(*p.ridge_sigma_w2[:2],
-                                                                                   int(p.ridge_sigma_w2[2])),
-        ridge_n_inputs=p.ridge_n_inputs, seed=seed, device=dev, n_boot=max(10, p.n_boot // 2), progress=progress))
-    return {"point": analysis, "drives": drives}

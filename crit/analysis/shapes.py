@@ -19,7 +19,7 @@ import numpy as np
 
 from crit import _validate
 
-__all__ = ["REFERENCE_SHAPES", "WINDOWS", "shape_exponent", "shape_runs", "mean_shapes", "exact_shape_exponents"]
+__all__ = ["REFERENCE_SHAPES", "WINDOWS", "shape_exponent", "mean_shapes", "exact_shape_exponents"]
 
 #: Exponent a of F ∝ [u(1 − u)]^a for each class.
 REFERENCE_SHAPES = {"mean-field DP": 1.0, "free BM": 0.5}
@@ -53,35 +53,15 @@ def shape_exponent(collapse, *, trim=0.1):
     return float(slopes.mean()), float(slopes.std(ddof=1) / np.sqrt(slopes.size))
 
 
-def shape_runs(profile: str, *, seed=0, device=None) -> dict:
-    """Avalanches with profiles of the tanh network (widest width of the profile, at σ_{w,c}²(N)) and
-    of the sparse threshold network (N = 16384, at its critical point), cached.
-
-    Returns
-    -------
-    dict
-        ``{"tanh": Avalanches, "sparse step": SparseAvalanches}``.
-    """
-    from crit.models import avalanches, sparse_networks
-    from crit.analysis import finite_size
-    from crit.book.cache import cached
-
-    p = finite_size.profile(profile)
-    width = p.widths[-1]
-    w2, b2, act = finite_size.operating_point("tanh", width)
-    dense = dict(width=width, depth=p.depth(width), sigma_w2=w2, sigma_b2=b2, activation=act,
-                 n_inputs=2 * p.n_inputs, inputs_per_network=p.inputs_per_network, seed=seed + 60_000,
-                 record_profiles=True)
-    sparse = finite_size.sparse_point(profile, 16384, n_inputs=2 * p.sparse_n_inputs, seed=seed + 60_001,
-                                      record_profiles=True)
-    return {
-        "tanh": cached(avalanches.Avalanches, dense, lambda: avalanches.simulate(**dense, device=device)),
-        finite_size.SPARSE: cached(sparse_networks.SparseAvalanches, sparse, lambda: sparse_networks.simulate(**sparse)),
-    }
-
-
 def mean_shapes(runs: dict) -> dict:
-    """Shape collapse (:func:`crit.analysis.stats.shape_collapse`) of every run of :func:`shape_runs`.
+    """Shape collapse (:func:`crit.analysis.stats.shape_collapse`) of avalanches recorded with their profiles.
+
+    Parameters
+    ----------
+    runs : dict
+        ``{system: record}``, a system of :data:`WINDOWS` and a record with ``profiles``,
+        ``durations`` and ``survived`` (e.g. :func:`crit.models.avalanches.simulate` or
+        :func:`crit.models.sparse_networks.simulate` with ``record_profiles=True``).
 
     Returns
     -------

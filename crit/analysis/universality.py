@@ -268,23 +268,29 @@ def classify(exponents: Exponents, *, classes=None, systematic=SYSTEMATIC, toler
     return ClassAssignment(exponents.name, distances, assigned, float(tolerance))
 
 
-#: Sizes of the calibration runs per profile: (avalanches per model, cap scale).
-CALIBRATION_SIZES = {"test": (6000, 1.0), "ci": (12000, 2.0), "paper": (100_000, 8.0)}
-
-
-def calibration(profile="ci", *, rng) -> dict:
+def calibration(n_runs, *, cap_scale, rng) -> dict:
     """Run the four models of known class through :func:`measure`.
 
     Models: critical Poisson(1) Galton–Watson trees (mean-field DP), simple random-walk
     excursions (free BM), ABBM with drive c = 1/2, and 1+1-D bond DP at p_c. Groups are 20 batches
-    of independent runs. ``profile`` ("test", "ci", "paper") sets the number of runs and the caps.
+    of independent runs. The models draw from ``rng`` in that order.
+
+    Parameters
+    ----------
+    n_runs : int
+        Avalanches per model (1+1-D DP gets ``n_runs // 3`` runs).
+    cap_scale : float
+        Scale of the caps: ``1000 · cap_scale`` generations for the trees and the 1+1-D DP steps
+        (half that), ten times as many steps for the walks, ``20 · cap_scale`` time units for ABBM.
+    rng : numpy.random.Generator or int
 
     Returns
     -------
     dict
         ``{name: Exponents}``, names as in :data:`REFERENCE_CLASSES`.
     """
-    n, scale = CALIBRATION_SIZES[_validate.choice("profile", profile, tuple(CALIBRATION_SIZES))]
+    n = _validate.integer("n_runs", n_runs, minimum=3)
+    scale = _validate.real("cap_scale", cap_scale, minimum=0.0, strict_min=True)
     rng = _validate.rng("rng", rng, allow_seed=True)
     cap = int(1000 * scale)
     runs = {
@@ -346,22 +352,3 @@ def extrapolate(widths, values, errors, *, omega=1.0):
     n, v, e = n[ok], v[ok], e[ok]
     coef, cov = np.polyfit(n**-omega, v, 1, w=1 / e, cov="unscaled")
     return float(coef[1]), float(np.sqrt(cov[1, 1])), float(coef[0])
-
-
-def class_table(systems) -> str:
-    """A Markdown table: exponents with errors, distance to every class, assigned class.
-
-    Parameters
-    ----------
-    systems : sequence of Exponents
-    """
-    from crit.book import tables
-
-    names = list(REFERENCE_CLASSES)
-    rows = []
-    for e in systems:
-        a = classify(e)
-        rows.append([e.name, tables.fmt(e.tau_s, e.tau_s_err), tables.fmt(e.tau_d, e.tau_d_err),
-                     tables.fmt(e.gamma, e.gamma_err)] + [tables.fmt(a.distances[k], digits=1) for k in names]
-                    + [f"**{a.assigned}**"])
-    return tables.markdown(["system", "τ_s", "τ_d", "γ"] + [f"d({k})" for k in names] + ["class"], rows)

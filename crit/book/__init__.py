@@ -9,3 +9,7 @@
 ``style``, ``tables``
     The figures' look and glue, and Markdown tables.
 """
+
+from crit import _lazy
+
+__all__, __getattr__, __dir__ = _lazy.submodules(__name__, __path__)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import subprocess
-from importlib import metadata
 from pathlib import Path
 
 import crit
-from crit.records import atomic_write_text
+from crit.records import atomic_write_text, provenance
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STATE_FILE = "book-state.json"
@@ -26,15 +24,8 @@ _HARNESS = {"book/build.py", "book/_build_state.py", "book/_notebook_runs.py", "
 
 
 def versions() -> dict:
-    """Versions of the software the notebooks run with."""
-    found = {"python": platform.python_version()}
-    for dist in ("torch", "numpy", "scipy"):
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[dist] = "not installed"
-    found["crit"] = crit.__version__
-    return found
+    """Versions of the software the notebooks run with (:func:`crit.records.provenance`)."""
+    return provenance()
 
 
 def code_digest(package_dir=None) -> str:

@@ -66,9 +66,20 @@ from crit.book._notebook_runs import (  # noqa: F401 - re-exported: conversion a
     to_notebook,
     write_ipynb,
 )
+from crit.chapters.settings import PROFILE_NAMES
 from crit.records import atomic_write_text
 
-PROFILES = ("ci", "paper")
+__all__ = [
+    "PROFILES", "DEVICES", "GENERATED", "find_root", "check_profile", "notebook_device", "toc_files",
+    "book_notebooks", "source_notebooks", "select", "convert_all", "runs_table", "jupyter_book_command",
+    "build",
+    # re-exported from the skip-cache and the notebook runner
+    "REPO_ROOT", "STATE_FILE", "code_digest", "fingerprint", "git_commit", "load_state", "rerun_reason",
+    "save_state", "versions", "KERNELSPEC", "RUNS_DIR", "NotebookError", "NotebookRun", "check_parameters",
+    "parameter_defaults", "parameters_cell", "run_notebook", "to_notebook", "write_ipynb",
+]
+
+PROFILES = PROFILE_NAMES
 DEVICES = ("auto", "cpu", "cuda")
 GENERATED = Path("_generated") / "runs.md"
 
@@ -102,7 +113,7 @@ def _cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
-def resolve_device(name: str = "auto") -> str:
+def notebook_device(name: str = "auto") -> str:
     """The device the notebooks will use: ``"cpu"`` or ``"cuda"``.
 
     ``"auto"`` gives ``"cuda"`` when ``torch.cuda.is_available()`` and ``"cpu"`` otherwise.
@@ -263,7 +274,7 @@ def build(
     root = Path(root) if root is not None else find_root()
     notebooks_dir, book_dir, build_dir = root / "notebooks", root / "book", root / "_build"
     check_profile(profile)
-    resolved = resolve_device(device)
+    resolved = notebook_device(device)
     names = book_notebooks(notebooks_dir, book_dir)
     chosen = select(names, only)
     for name in source_notebooks(notebooks_dir):

@@ -17,10 +17,10 @@ import os
 from pathlib import Path
 from typing import Callable, TypeVar
 
-import numpy as np
-
 import crit
-from crit.records import Record
+from crit.records import Record, plain
+
+__all__ = ["RUNTIME_ARGUMENTS", "cache_dir", "key", "cached", "cached_call"]
 
 R = TypeVar("R", bound=Record)
 
@@ -69,18 +69,6 @@ def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: boo
 RUNTIME_ARGUMENTS = ("device", "progress", "threads")
 
 
-def _plain(value):
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def cached_call(cls: type[R], function: Callable[..., R], /, **arguments) -> R:
     """``function(**arguments)``, from the cache or computed and stored: the one key rule of the chapters.
 
@@ -108,5 +96,5 @@ def cached_call(cls: type[R], function: Callable[..., R], /, **arguments) -> R:
     >>> del os.environ["CRIT_CACHE_DIR"]
     """
     params = {"function": f"{function.__module__}.{function.__qualname__}"}
-    params.update({k: _plain(v) for k, v in arguments.items() if k not in RUNTIME_ARGUMENTS})
+    params.update({k: plain(v) for k, v in arguments.items() if k not in RUNTIME_ARGUMENTS})
     return cached(cls, params, lambda: function(**arguments))

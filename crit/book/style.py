@@ -7,7 +7,7 @@ hands a number to the book's prose (myst-nb's ``{glue:text}`` role), so no numbe
 
 Examples
 --------
->>> from crit import style
+>>> from crit.book import style
 >>> style.use()
 >>> fig, ax = style.figure()
 >>> _ = ax.axvspan(0.9, 1.0, color=style.PHASE_COLORS["absorbing"], alpha=0.15)
@@ -18,7 +18,8 @@ from __future__ import annotations
 import numbers
 
 import matplotlib.pyplot as plt
-import numpy as np
+
+from crit import records
 
 #: Colours of the three regimes (colour-blind safe: seaborn "colorblind" blue, green, orange).
 PHASE_COLORS = {
@@ -96,10 +97,7 @@ def colors(n: int, palette: str = SEQUENTIAL) -> list:
 
 def plain(value):
     """``value`` as a plain Python number (or list of them), so glued text reads ``1.045``, not ``np.float64(1.045)``."""
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
+    value = records.plain(value)
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+__all__ = ["fmt", "markdown"]
+
 
 def fmt(value, err=None, digits=3) -> str:
     """``value ± err`` with ``digits`` decimals (``"–"`` for NaN or None)."""

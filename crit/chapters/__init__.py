@@ -10,16 +10,17 @@ list of them.
 
 from __future__ import annotations
 
-import pkgutil
 from importlib import import_module
 
-__all__ = ["names", "load"]
+from crit import _lazy
+
+_submodules, __getattr__, __dir__ = _lazy.submodules(__name__, __path__)
+__all__ = ["names", "load", *_submodules]
 
 
 def names() -> tuple[str, ...]:
-    """The chapter modules, by name."""
-    found = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_") and m.name != "settings")
-    return tuple(found)
+    """The chapter modules, by name (every public submodule but :mod:`~crit.chapters.settings`)."""
+    return tuple(n for n in _submodules if n != "settings")
 
 
 def load(name: str):

@@ -30,6 +30,7 @@ from typing import Literal
 import numpy as np
 
 from crit import _validate
+from crit.records import plain
 
 __all__ = ["Grid", "Settings", "Profiles", "sub_seed", "PROFILE_NAMES"]
 
@@ -95,17 +96,6 @@ class Grid:
         return f"{self.n} {self.spacing} points in [{self.first:g}, {self.last:g}]"
 
 
-def _plain(value):
-    """``value`` as JSON-ready Python (grids and tuples become lists, numpy scalars numbers)."""
-    if isinstance(value, Grid):
-        return {"grid": [value.first, value.last, value.n, value.spacing]}
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 @dataclass(frozen=True)
 class Settings:
     """Base of every chapter's settings: a frozen dataclass of sizes, named by its profile.
@@ -113,11 +103,11 @@ class Settings:
     ``profile`` is filled in by :class:`Profiles` from the keyword it is registered under.
     """
 
-    profile: str = ""
+    profile: str = dataclasses.field(default="", kw_only=True)
 
     def as_dict(self) -> dict:
         """The settings as plain JSON-ready values (the cache keys and the provenance use this)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return plain(self)
 
     def rows(self) -> list[list[str]]:
         """(setting, value) rows for the chapter's settings table."""

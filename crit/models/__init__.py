@@ -13,3 +13,7 @@
 ``train``, ``datasets``
     Training many initialisations at once, on data sets shipped with packages.
 """
+
+from crit import _lazy
+
+__all__, __getattr__, __dir__ = _lazy.submodules(__name__, __path__)

@@ -12,7 +12,7 @@ name           φ(x)                                   φ'(0)
 ``hardtanh``   clip(x, −1, 1)                         1
 ``erf``        erf(√π x / 2)                          1
 ``sin``        sin x                                  1
-``softsign``   x / (1 + |x|)                          1
+``softsign``   x / (1 + abs(x))                       1
 ``gelu``       x Φ(x)                                 1/2
 ``silu``       x σ(x)                                 1/2
 ``elu``        x for x > 0, eˣ − 1 otherwise          1
@@ -30,6 +30,8 @@ import torch
 from scipy import special
 
 from crit import _validate
+
+__all__ = ["Activation", "ACTIVATIONS", "NAMES", "get"]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ records it: its profile stops at layer ``depth − 3``, so ``D = depth − 3``. 
 from __future__ import annotations
 
 import math
-import platform
 import time
 from dataclasses import dataclass
 
@@ -34,13 +33,12 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-import crit
-from crit.models import _propagate, activations
 from crit import _validate
+from crit.models import _propagate, activations
 from crit.profiles import Profiles
-from crit.records import Record
+from crit.records import Record, provenance
 
-__all__ = ["Avalanches", "simulate", "from_weights", "resolve_device"]
+__all__ = ["Avalanches", "simulate", "from_weights", "resolve_device", "log_growth", "METHODS", "DTYPES"]
 
 METHODS = ("auto", "explicit", "gram")
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -146,13 +144,7 @@ def _dtype_name(dtype) -> str:
     raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
 
 
-def _versions() -> dict:
-    return {
-        "crit": crit.__version__,
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-    }
+_versions = provenance  # old private name, still imported by sparse_networks and resnets
 
 
 def _random_inputs(m, b, n, q0, generator, device, dtype):
@@ -312,7 +304,7 @@ def simulate(
         parts, record_profiles,
         n_inputs=n_inputs, n_networks=n_networks, width=width, depth=depth, sigma_w2=sigma_w2,
         sigma_b2=sigma_b2, q0=q0, inputs_per_network=inputs_per_network, activation=activation,
-        seed=seed, device=str(dev), dtype=dtype_name, method=method, versions=_versions(),
+        seed=seed, device=str(dev), dtype=dtype_name, method=method, versions=provenance(),
         wall_time_s=time.perf_counter() - start,
     )
 
@@ -367,7 +359,7 @@ def from_weights(inputs, weights, biases=None, *, q0=0.1, activation="tanh", rec
         n_inputs=inputs.shape[0], n_networks=1, width=width, depth=depth, sigma_w2=float("nan"),
         sigma_b2=float("nan"), q0=q0, inputs_per_network=inputs.shape[0], activation=activation,
         seed=-1, device=str(inputs.device), dtype=_dtype_name(inputs.dtype), method="given",
-        versions=_versions(), wall_time_s=time.perf_counter() - start,
+        versions=provenance(), wall_time_s=time.perf_counter() - start,
     )
 
 

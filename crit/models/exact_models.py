@@ -1,12 +1,12 @@
 """Avalanche models whose exponents are known exactly: ground truth for :mod:`crit.analysis.stats`.
 
-=========================  ======================  =====================  ==============  ==========
-model                      size exponent tau       duration exponent      gamma (S ~ T^g)  mean shape
-=========================  ======================  =====================  ==============  ==========
-Galton–Watson, Poisson(1)  3/2                     2                      2               parabola
-random-walk excursion      4/3                     3/2                    3/2             semicircle
-ABBM, drive c              (3 - c)/2               2 - c                  2               parabola
-=========================  ======================  =====================  ==============  ==========
+=========================  ======================  =====================  ================  ==========
+model                      size exponent tau       duration exponent      gamma (S ~ T^g)   mean shape
+=========================  ======================  =====================  ================  ==========
+Galton–Watson, Poisson(1)  3/2                     2                      2                 parabola
+random-walk excursion      4/3                     3/2                    3/2               semicircle
+ABBM, drive c              (3 - c)/2               2 - c                  2                 parabola
+=========================  ======================  =====================  ================  ==========
 
 The finite-population branching process of :func:`finite_population_branching` is the critical
 Galton–Watson tree on N sites: mean-field DP with the known finite-size scaling T_c ∝ N^{1/2},

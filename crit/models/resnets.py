@@ -35,7 +35,7 @@ from crit import _validate
 from crit.models.avalanches import _versions
 from crit.records import Record
 
-__all__ = ["LAYERS", "resnet", "module_norms", "ModuleAvalanches", "module_avalanches", "sweep", "measure"]
+__all__ = ["LAYERS", "resnet", "module_norms", "ModuleAvalanches", "module_avalanches", "measure"]
 
 #: Blocks per stage and block type of the standard depths (He et al. 2016, table 1).
 LAYERS = {18: ("basic", (2, 2, 2, 2)), 34: ("basic", (3, 4, 6, 3)), 50: ("bottleneck", (3, 4, 6, 3)),
@@ -278,33 +278,6 @@ def module_avalanches(*, depth=18, base_width=64, image_size=32, std=1.0, n_cali
         _versions(),
         time.perf_counter() - start,
     )
-
-
-def sweep(profile: str, *, seed=0, device=None) -> dict:
-    """Module-by-module avalanches of untrained ResNets of each depth of a universality profile (cached).
-
-    Parameters
-    ----------
-    profile : str
-        A profile of :func:`crit.analysis.finite_size.profile` ("ci" or "paper"): depths, inputs, image size.
-
-    Returns
-    -------
-    dict
-        ``{depth: ModuleAvalanches}``.
-    """
-    from crit.models import avalanches
-    from crit.analysis import finite_size
-    from crit.book.cache import cached
-
-    p = finite_size.profile(profile)
-    device = avalanches.resolve_device(device)
-    out = {}
-    for j, depth in enumerate(p.resnet_depths):
-        kwargs = dict(depth=depth, image_size=p.resnet_image_size, n_inputs=p.resnet_n_inputs,
-                      inputs_per_network=p.resnet_inputs_per_network, seed=seed + 90_000 + j)
-        out[depth] = cached(ModuleAvalanches, kwargs, lambda k=kwargs: module_avalanches(**k, device=device))
-    return out
 
 
 def measure(a: ModuleAvalanches, name=None):

@@ -80,7 +80,7 @@ def critical_sigma_w2(fan_out=4, threshold=1.0) -> float:
     Examples
     --------
     >>> round(critical_sigma_w2(4, 1.0), 4)
-    8.7921
+    8.7924
     """
     k = _validate.integer("fan_out", fan_out, minimum=3)
     theta = _validate.real("threshold", threshold, minimum=0.0, strict_min=True)

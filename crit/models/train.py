@@ -169,7 +169,7 @@ def train(dataset, sigma_w2, sigma_b2, *, width, depth, steps=300, batch_size=64
 
     Examples
     --------
-    >>> from crit import datasets
+    >>> from crit.models import datasets
     >>> run = train(datasets.load("digits"), [0.5, 1.5], 0.05, width=16, depth=3, steps=20)
     >>> run.test_accuracy.shape
     (2,)

@@ -5,7 +5,7 @@ Fit exponents by maximum likelihood (:func:`fit_power_law`), test them (:func:`b
 :func:`shape_collapse`) and prepare data for plots (:func:`log_binned_pdf`,
 :func:`equal_count_pdf`, :func:`ccdf`).
 
-    >>> from crit import stats
+    >>> from crit.analysis import stats
     >>> fit = stats.fit_power_law(sizes, discrete=False)            # doctest: +SKIP
     >>> stats.bootstrap_pvalue(sizes, fit, n_sets=1000, rng=0).p     # doctest: +SKIP
 """

@@ -23,7 +23,7 @@ from crit import _validate
 from crit.records import Record
 from crit.analysis.stats import _checks, _laws, xmin_search
 
-__all__ = ["PowerLawFit", "fit_power_law", "sample_power_law"]
+__all__ = ["KS_CONVENTIONS", "PowerLawFit", "fit_power_law", "sample_power_law", "log_pdf", "tail_ks"]
 
 KS_CONVENTIONS = ("clauset", "two-sided")
 

@@ -20,7 +20,8 @@ from crit import _validate
 from crit.profiles import Profiles
 from crit.records import Record
 
-__all__ = ["GammaFit", "CracklingCheck", "ShapeCollapse", "gamma_from_sizes", "crackling_check", "shape_collapse"]
+__all__ = ["GammaFit", "CracklingCheck", "ShapeCollapse", "gamma_from_sizes", "crackling_check", "shape_collapse",
+           "mean_profiles"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,7 +136,7 @@ class CracklingCheck(Record):
         (alpha - 1)/(tau - 1) from the size exponent tau and the duration exponent alpha, with the
         first-order propagated error (independent errors assumed).
     distance : float
-        |gamma - gamma_predicted| / sqrt(sigma_gamma^2 + sigma_predicted^2): the discrepancy in
+        abs(gamma - gamma_predicted) / sqrt(sigma_gamma^2 + sigma_predicted^2): the discrepancy in
         units of the combined error (≲ 2: consistent).
     tau, sigma_tau, alpha, sigma_alpha : float
         The inputs.

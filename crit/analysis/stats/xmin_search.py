@@ -22,6 +22,8 @@ import numpy as np
 
 from crit.analysis.stats import _laws
 
+__all__ = ["continuous_search", "discrete_search"]
+
 _CHUNK = 4_000_000  # points evaluated at once (memory ~ 10 float arrays of this length)
 
 

@@ -1,23 +1,25 @@
-"""Figures of the chapter "universality classes" (compute lives in :mod:`crit.analysis.finite_size`, :mod:`crit.analysis.universality`)."""
+"""Figures of the chapter "universality classes" (:mod:`crit.chapters.universality_classes` re-exports them).
+
+Each function takes the chapter's :class:`~crit.chapters.universality_classes.UniversalityClassesResults`
+and returns a matplotlib figure.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from crit.book import style
 from crit.analysis import universality
+from crit.book import style
+
+__all__ = ["cutoffs_figure", "exponents_figure", "collapse_figure", "shapes_figure", "class_plane_figure"]
 
 _MARKERS = {"mean-field DP": "s", "ABBM c=1/2": "D", "free BM": "o", "1+1-D DP": "^"}
 
 
-def cutoffs(fss: dict):
-    """S_c and T_c against N (log–log) for every system, with the free-BM and mean-field-DP slopes.
-
-    Parameters
-    ----------
-    fss : dict
-        ``{system: FiniteSizeScaling}``.
-    """
+def cutoffs_figure(results):
+    """S_c and T_c against N (log–log) for every system of ``results.fss``, with the free-BM and
+    mean-field-DP slopes."""
+    fss = results.fss
     fig, (ax_s, ax_t) = style.figure(1, 2, aspect=0.85)
     colors = style.colors(len(fss), "colorblind")
     for (system, f), color in zip(fss.items(), colors):
@@ -40,8 +42,9 @@ def cutoffs(fss: dict):
     return fig
 
 
-def exponents_vs_width(fss: dict):
+def exponents_figure(results):
     """τ_s, τ_d and γ against N (log axis) with the N → ∞ extrapolation (stars, at "∞") and references."""
+    fss = results.fss
     fig, axes = style.figure(1, 3, aspect=0.9)
     colors = style.colors(len(fss), "colorblind")
     keys = (("tau_s", "$\\tau_s$", 0), ("tau_d", "$\\tau_d$", 1), ("gamma", "$\\gamma$", 2))
@@ -64,14 +67,10 @@ def exponents_vs_width(fss: dict):
     return fig
 
 
-def collapse(collapses: dict):
-    """C(S) S^{τ−1} against S/N^σ for every system at its fitted τ and best σ (one panel each), widths coloured.
-
-    Parameters
-    ----------
-    collapses : dict
-        ``{system: crit.analysis.collapse.Collapse}``.
-    """
+def collapse_figure(results):
+    """C(S) S^{τ−1} against S/N^σ for every system at its fitted τ and best σ (one panel each), widths
+    coloured; an undetermined collapse gets a panel saying why."""
+    collapses = results.collapses
     ncols = min(2, len(collapses))
     fig, axes = style.figure(-(-len(collapses) // ncols), ncols, aspect=0.75, squeeze=False)
     axes = axes.ravel()
@@ -96,16 +95,10 @@ def collapse(collapses: dict):
     return fig
 
 
-def mean_shapes(collapses: dict, exponents: dict):
-    """Collapsed mean avalanche shapes F(u)/max F against u = t/T, with the parabola and semicircle.
-
-    Parameters
-    ----------
-    collapses : dict
-        ``{system: crit.analysis.stats.ShapeCollapse}``.
-    exponents : dict
-        ``{system: (a, a_err)}`` from :func:`crit.analysis.shapes.shape_exponent`.
-    """
+def shapes_figure(results):
+    """Collapsed mean avalanche shapes F(u)/max F against u = t/T, with the parabola and semicircle,
+    labelled with the shape exponents a."""
+    collapses, exponents = results.shape_collapses, results.shape_exponents
     fig, ax = style.figure(aspect=0.7)
     u = np.linspace(0, 1, 201)
     ax.plot(u, 2 * np.sqrt(u * (1 - u)), "k--", lw=1, label="semicircle (free BM)")
@@ -123,8 +116,11 @@ def mean_shapes(collapses: dict, exponents: dict):
     return fig
 
 
-def class_plane(systems):
-    """Measured (τ_s, τ_d) with errors, and the reference classes marked, in the (τ_s, τ_d) plane."""
+def class_plane_figure(results):
+    """Measured (τ_s, τ_d) with errors of the calibration models, every system at its widest N and the
+    ResNets, with the reference classes marked."""
+    systems = ([*results.calibration.values()] + [f.exponents_at(-1) for f in results.fss.values()]
+               + [*results.resnet_exponents.values()])
     fig, ax = style.figure(aspect=0.75)
     for name, (ts, td, _) in universality.REFERENCE_CLASSES.items():
         ax.plot(ts, td, _MARKERS[name], ms=13, mfc="none", mec="0.2", mew=1.5)
