@@ -15,8 +15,8 @@
 # # Quasi-critical scaling
 #
 # **Claim** (Ghavasieh et al. {cite}`ghavasieh2025physics`): avalanches in random deep networks
-# follow power laws, $P(S) \sim S^{-\tau_s}$ and $P(D) \sim D^{-\tau_d}$, with
-# $\langle S\rangle(D) \sim D^{\gamma}$, and the exponents obey the crackling-noise relation
+# follow power laws, $P(S) \sim S^{-\tau_s}$ and $P(T) \sim T^{-\tau_d}$, with
+# $\langle S\rangle(T) \sim T^{\gamma}$, and the exponents obey the crackling-noise relation
 # $\gamma = (\tau_d - 1)/(\tau_s - 1)$ {cite}`sethna2001crackling` — at the critical point, and
 # approximately in the quasi-critical regime that input drive (biases) creates, where the exponents
 # themselves drift {cite}`fosque2021quasicritical`.
@@ -33,7 +33,7 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 # %%
 from IPython.display import Markdown
 
-from crit.book import style, tables
+from crit.book import style
 from crit.chapters import quasi_critical_scaling as chapter
 
 style.use()
@@ -49,7 +49,7 @@ settings
 results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
 
 # %% [markdown]
-# ## Distributions, fits and $\langle S\rangle(D)$
+# ## Distributions, fits and $\langle S\rangle(T)$
 #
 # Both fitted power laws are drawn over the range each was fitted on, anchored to the data there.
 
@@ -57,8 +57,8 @@ results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
 chapter.distributions(results.point);
 
 # %% [markdown]
-# The shape collapse of the mean profiles $\bar V(\ell)$ of avalanches of equal duration, rescaled
-# by $D^{1-\gamma^*}$ (the authors' panel (f)):
+# The shape collapse of the mean traces $\bar V(\ell)$ of avalanches of equal duration, rescaled
+# by $T^{1-\gamma^*}$ (the authors' panel (f)):
 
 # %%
 chapter.collapse(results.point);
@@ -97,15 +97,15 @@ style.glue("gamma_star", results.point.collapse.gamma)
 # {glue:text}`o_tau_d:.3f`, and the goodness-of-fit p-values on those ranges are
 # {glue:text}`o_p_s:.2f` (sizes) and {glue:text}`o_p_d:.2f` (durations): with this many avalanches
 # a pure power law is rejected whenever p < 0.1. Part of the reason is in the definition itself:
-# the authors' duration is $D = k - 2$ for an avalanche that ends at layer $k$, so a clean
-# $P(k) \sim k^{-3/2}$ appears in $D$ as $(D+2)^{-3/2}$, whose local slope only reaches $3/2$ for
-# $D \gg 2$; an untruncated fit from $D = 5$ on a sample censored at the depth, on the other hand,
+# the authors' duration is $T = k - 2$ for an avalanche that ends at layer $k$, so a clean
+# $P(k) \sim k^{-3/2}$ appears in $T$ as $(T+2)^{-3/2}$, whose local slope only reaches $3/2$ for
+# $T \gg 2$; an untruncated fit from $T = 5$ on a sample censored at the depth, on the other hand,
 # is biased upwards. Compare both with the free-Brownian value $3/2$ (last section).
 
 # %% [markdown]
 # Likelihood ratios of our power-law fits against the alternatives (Vuong's normalised ratio $R$,
 # positive when the power law is favoured, and its p-value; for durations against an untruncated
-# power law at the same $D_{min}$):
+# power law at the same $T_{min}$):
 
 # %%
 Markdown(chapter.likelihood_ratio_table(results))
@@ -172,7 +172,7 @@ style.glue("tau_d_shift", results.tau_d_shift)
 # the excursion of that walk above its starting point: an absorbed free Brownian motion, with
 # $\tau_d = 3/2$, $\gamma = 3/2$ and $\tau_s = 4/3$ for excursions short compared with $N$. For
 # durations of order $N$ the exponential map from $\ln\lVert h\rVert$ to $\lVert h\rVert$ bends
-# $\langle S\rangle(D)$ upwards, so finite networks show $\gamma$ above 3/2 — the crossover that the
+# $\langle S\rangle(T)$ upwards, so finite networks show $\gamma$ above 3/2 — the crossover that the
 # universality chapter follows with the width. The noise is multiplicative (variance $\propto \rho^2$),
 # not the $\propto\rho$ noise of branching processes, which is why the network is not in the
 # mean-field directed-percolation class (3/2, 2, 2).

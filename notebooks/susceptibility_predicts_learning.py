@@ -45,7 +45,7 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 # %%
 from IPython.display import Markdown
 
-from crit.book import style, tables
+from crit.book import style
 from crit.chapters import susceptibility_predicts_learning as chapter
 
 style.use()

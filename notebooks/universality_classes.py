@@ -39,7 +39,7 @@ DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 # %%
 from IPython.display import Markdown
 
-from crit.book import style, tables
+from crit.book import style
 from crit.chapters import universality_classes as chapter
 
 style.use()
@@ -80,9 +80,10 @@ results.calibration_classes
 #
 # Three systems, each where the drift of $\ln\|h\|^2$ vanishes at the threshold, so that the width
 # is the only scale: **tanh** at $\sigma_{w,c}^2(N) = e^{\ln(N/2)-\psi(N/2)}$, $\sigma_b^2 = 0$;
-# **tanh, driven**, on a quasi-critical line with the bias scaled as $\sigma_b^2 = h q_0/N^2$ and
-# $\sigma_w^2 = \sigma_{w,c}^2(N) - h/N$ ($h = 1$): the drive adds a restoring drift
-# $(h/N)(e^{-x}-1)$ to $x = \ln(\|h\|^2/q_0)$, which in the walk's own time $l/N$ is $N$-free, so
+# **tanh, driven**, on a quasi-critical line whose drive $h = N\sigma_b^2/q_0$ (the bias's share of
+# $\|h\|^2$ per layer, in units of the threshold; methods page) falls as $h = H/N$ at fixed
+# $H = N h = 1$, with $\sigma_w^2 = \sigma_{w,c}^2(N) - h$: the drive adds a restoring drift
+# $h(e^{-x}-1)$ to $x = \ln(\|h\|^2/q_0)$, which in the walk's own time $l/N$ is $N$-free, so
 # every width sits at the same point of the scaling function (for mean-field DP the field scale
 # would be $h\sim 1/N$; we chose the scaling of *this* walk rather than the susceptibility
 # ridge, whose location at $\sigma_b^2>0$ is set by the depth as much as by $N$); and **relu** at its
@@ -227,10 +228,10 @@ for key, s in (("tanh", "tanh"), ("sp", chapter.SPARSE), ("br", chapter.BRANCHIN
 # %% [markdown]
 # ## Mean avalanche shapes
 #
-# A third signature needs no fit of $P(S)$ or $P(T)$: the mean profile of avalanches of duration $T$,
+# A third signature needs no fit of $P(S)$ or $P(T)$: the mean trace of avalanches of duration $T$,
 # rescaled by $T^{1-\gamma}$ against $u = t/T$, collapses onto a curve $F(u)$ that is a parabola
 # $u(1-u)$ in the log-trap class and a semicircle $\sqrt{u(1-u)}$ for an absorbed free walk
-# {cite:p}`laurson2013evolution`. `crit.analysis.shapes` records profiles of the tanh network (widest CI width,
+# {cite:p}`laurson2013evolution`. the chapter records traces of the tanh network (widest CI width,
 # twice the inputs) and of the sparse threshold network ($N = 16384$), collapses them with
 # `crit.analysis.stats.shape_collapse` and fits $F \propto [u(1-u)]^a$ on $0.1 \le u \le 0.9$ for each
 # duration: $a = 1$ for the parabola, $1/2$ for the semicircle (error: spread over durations). A

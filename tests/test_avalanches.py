@@ -18,7 +18,7 @@ REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "authors-r
 def naive_avalanches(inputs, weights, biases, q0, phi=torch.tanh):
     """The authors' definition, one input at a time, one layer at a time (paper-method.md §2.1).
 
-    Returns lists of (S, D, survived, profile) for the recorded inputs.
+    Returns lists of (S, D, survived, trace) for the recorded inputs.
     """
     depth, width = weights.shape[0], weights.shape[1]
     out = []
@@ -34,8 +34,8 @@ def naive_avalanches(inputs, weights, biases, q0, phi=torch.tanh):
                 norms.append(float(h.norm()))
         if len(norms) <= 2:
             continue
-        profile = np.array(norms[1:-2]) - math.sqrt(q0)
-        out.append((math.sqrt(width) * profile.sum(), len(profile), not died, profile))
+        trace = np.array(norms[1:-2]) - math.sqrt(q0)
+        out.append((math.sqrt(width) * trace.sum(), len(trace), not died, trace))
     return out
 
 
@@ -56,13 +56,13 @@ def test_engine_matches_naive_reference_on_the_same_weights(sigma_w2, sigma_b2, 
     inputs, weights, biases = random_network(width, depth, sigma_w2, sigma_b2, 300, q0, seed=3)
     phi = torch.tanh if activation == "tanh" else torch.relu
     ref = naive_avalanches(inputs, weights, biases, q0, phi)
-    got = av.from_weights(inputs, weights, biases, q0=q0, activation=activation, record_profiles=True)
+    got = av.from_weights(inputs, weights, biases, q0=q0, activation=activation, record_traces=True)
     assert got.n_recorded == len(ref) > 20
     np.testing.assert_array_equal(got.durations, [r[1] for r in ref])
     np.testing.assert_array_equal(got.survived, [r[2] for r in ref])
     np.testing.assert_allclose(got.sizes, [r[0] for r in ref], rtol=1e-10, atol=1e-12)
     for i in range(0, len(ref), 7):
-        np.testing.assert_allclose(got.profiles[i], ref[i][3], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(got.traces[i], ref[i][3], rtol=1e-10, atol=1e-12)
 
 
 def test_never_ending_inputs_are_recorded_as_the_authors_filter_records_them():
@@ -74,24 +74,24 @@ def test_never_ending_inputs_are_recorded_as_the_authors_filter_records_them():
 
 def test_same_seed_same_numbers_and_another_seed_other_numbers():
     kwargs = dict(width=40, depth=60, sigma_w2=1.03, sigma_b2=1e-4, n_inputs=600, inputs_per_network=50)
-    a = av.simulate(**kwargs, seed=5, record_profiles=True)
-    b = av.simulate(**kwargs, seed=5, record_profiles=True)
+    a = av.simulate(**kwargs, seed=5, record_traces=True)
+    b = av.simulate(**kwargs, seed=5, record_traces=True)
     c = av.simulate(**kwargs, seed=6)
     assert np.array_equal(a.sizes, b.sizes) and np.array_equal(a.durations, b.durations)
-    assert np.array_equal(a.profiles.values, b.profiles.values)
+    assert np.array_equal(a.traces.values, b.traces.values)
     assert not np.array_equal(a.sizes[:50], c.sizes[:50])
 
 
 def test_record_carries_its_provenance_and_round_trips(tmp_path):
-    rec = av.simulate(30, 50, 1.0, n_inputs=230, inputs_per_network=100, seed=2, record_profiles=True)
+    rec = av.simulate(30, 50, 1.0, n_inputs=230, inputs_per_network=100, seed=2, record_traces=True)
     assert rec.n_networks == 3 and rec.inputs_per_network_array.tolist() == [100, 100, 30]
     assert rec.network.max() <= 2 and np.all(np.diff(rec.network) >= 0)
     assert rec.width == 30 and rec.seed == 2 and rec.dtype == "float32" and rec.device == "cpu"
     assert set(rec.versions) >= {"crit", "torch", "numpy", "python"}
     assert rec.sizes.dtype == np.float64 and rec.durations.dtype == np.int64
-    np.testing.assert_array_equal(rec.profiles.lengths, rec.durations)
+    np.testing.assert_array_equal(rec.traces.lengths, rec.durations)
     back = av.Avalanches.load(rec.save(tmp_path / "r.npz"))
-    assert np.array_equal(back.sizes, rec.sizes) and back.profiles.values.size == rec.profiles.values.size
+    assert np.array_equal(back.sizes, rec.sizes) and back.traces.values.size == rec.traces.values.size
     assert back.versions == rec.versions and back.sigma_w2 == rec.sigma_w2
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crit.book import build as book
 from crit.__main__ import main
+from crit.book import build as book
 
 HEADER = '''\
 # %% [markdown]

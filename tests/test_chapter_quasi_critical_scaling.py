@@ -16,8 +16,8 @@ from crit.models import theory
 def test_profiles_hold_todays_sizes():
     ci, paper = chapter.PROFILES["ci"], chapter.PROFILES["paper"]
     assert (ci.width, ci.depth, ci.sigma_w2, ci.n_inputs) == (100, 200, None, 100_000)
-    assert ci.drives == (0.0, 3e-6, 1e-5, 3e-5) and ci.ridge_sigma_w2 == Grid.linear(0.85, 1.25, 9)
-    assert (ci.n_boot, ci.n_sets, ci.gamma_min_count, ci.collapse_range) == (50, 100, 50, (20, 80, 20))
+    assert ci.sweep_sigma_b2 == (0.0, 3e-6, 1e-5, 3e-5) and ci.ridge_sigma_w2 == Grid.linear(0.85, 1.25, 9)
+    assert (ci.n_resamples, ci.n_sets, ci.gamma_min_count, ci.collapse_range) == (50, 100, 50, (20, 80, 20))
     assert (paper.width, paper.depth, paper.sigma_w2, paper.n_inputs) == (500, 1000, 1.002, 2_000_000)
     assert paper.ridge_sigma_w2.values().tolist() == np.linspace(0.9, 1.1, 21).tolist()
     assert (ci.profile, paper.profile) == ("ci", "paper")
@@ -39,7 +39,7 @@ def test_compute_rejects_a_profile_of_the_wrong_type():
 
 TINY = dataclasses.replace(
     chapter.PROFILES["ci"], width=24, depth=48, n_inputs=20_000, inputs_per_network=500, collapse_range=(5, 20, 10),
-    n_boot=10, n_sets=0, gamma_min_count=10, drives=(0.0, 1e-4), drive_n_inputs=6000, drive_inputs_per_network=300,
+    n_resamples=10, n_sets=0, gamma_min_count=10, sweep_sigma_b2=(0.0, 1e-4), drive_n_inputs=6000, drive_inputs_per_network=300,
     ridge_sigma_w2=Grid.linear(0.8, 1.3, 6), ridge_n_inputs=300,
 )
 

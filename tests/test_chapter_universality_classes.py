@@ -26,7 +26,7 @@ def test_profiles_hold_todays_sizes():
     ci, paper = chapter.PROFILES["ci"], chapter.PROFILES["paper"]
     assert (ci.profile, paper.profile) == ("ci", "paper")
     assert ci.widths == (32, 64, 128, 256) and ci.depth_per_width == 6.0 and ci.depth(256) == 1536
-    assert (ci.n_inputs, ci.inputs_per_network, ci.drive) == (2400, 40, 1.0)
+    assert (ci.n_inputs, ci.inputs_per_network, ci.scaled_drive) == (2400, 40, 1.0)
     assert (ci.calibration_runs, ci.calibration_cap_scale) == (12_000, 2.0)
     assert ci.sparse_widths == (1024, 4096, 16384, 65536, 262144)
     assert (ci.sparse_n_inputs, ci.sparse_inputs_per_network, ci.sparse_depth(16384)) == (20_000, 1000, 1280)

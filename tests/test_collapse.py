@@ -41,7 +41,7 @@ def test_collapse_of_critical_branching_on_n_sites():
     """
     from crit.models.exact_models import finite_population_branching
 
-    runs = {n: finite_population_branching(20_000, size=n, rng=n) for n in (1024, 4096, 16384, 65536, 262144)}
+    runs = {n: finite_population_branching(20_000, width=n, rng=n) for n in (1024, 4096, 16384, 65536, 262144)}
     c = collapse.size_collapse(runs, tau=1.5)
     assert abs(c.sigma - 1.0) < 3 * c.sigma_err + 0.05, (c.sigma, c.sigma_err)
     assert c.sigma_err < 0.15

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from crit.models import avalanches as av
 from crit.analysis import crackling, quasicritical, stats
+from crit.models import avalanches as av
 from crit.models import theory
 
 
@@ -57,25 +57,12 @@ def test_support_search_rejects_impossible_requests():
         stats.support_search(np.linspace(1, 2, 500), discrete=False, min_decades=3)
 
 
-def test_network_resamples_take_whole_networks_with_replacement():
-    network = np.repeat(np.arange(5), [3, 1, 4, 2, 5])
-    draws = list(crackling.network_resamples(network, 50, np.random.default_rng(3)))
-    for idx in draws:
-        counts = np.bincount(network[idx], minlength=5)
-        sizes = np.bincount(network, minlength=5)
-        assert np.all((counts % np.where(sizes > 0, sizes, 1)) == 0)  # whole networks only
-        assert counts.sum() // 1 == sum(sizes[k] * (counts[k] // sizes[k]) for k in range(5))
-    assert len({tuple(np.sort(i)) for i in draws}) > 10
-    with pytest.raises(TypeError, match="Generator"):
-        next(crackling.network_resamples(network, 2, 0))
-
-
 @pytest.fixture(scope="module")
 def small_analysis():
     width = 40
     rec = av.simulate(width, 80, float(theory.finite_width_critical_sigma_w2(width)), n_inputs=30_000,
-                      inputs_per_network=300, record_profiles=True, seed=5)
-    return rec, crackling.analyse(rec, collapse_range=(8, 30, 20), rng=np.random.default_rng(0), n_boot=30,
+                      inputs_per_network=300, record_traces=True, seed=5)
+    return rec, crackling.analyse(rec, collapse_range=(8, 30, 20), rng=np.random.default_rng(0), n_resamples=30,
                                   n_sets=20, gamma_min_count=30)
 
 
@@ -106,8 +93,8 @@ def test_analysis_round_trips_through_the_cache_format(small_analysis, tmp_path)
 def test_simulate_and_analyse_is_simulate_then_analyse_with_the_same_seed():
     sigma_w2 = float(theory.finite_width_critical_sigma_w2(24))
     args = dict(n_inputs=20_000, inputs_per_network=500)
-    rec = av.simulate(24, 48, sigma_w2, 0.0, record_profiles=True, seed=2, **args)
-    fits = dict(collapse_range=(5, 20, 10), n_boot=5, n_sets=0, gamma_min_count=10)
+    rec = av.simulate(24, 48, sigma_w2, 0.0, record_traces=True, seed=2, **args)
+    fits = dict(collapse_range=(5, 20, 10), n_resamples=5, n_sets=0, gamma_min_count=10)
     manual = crackling.analyse(rec, rng=np.random.default_rng(2), **fits)
     both = crackling.simulate_and_analyse(width=24, depth=48, sigma_w2=sigma_w2, seed=2, **args, **fits)
     assert both.authors.tau_s == manual.authors.tau_s and both.ours.tau_d_err == manual.ours.tau_d_err
@@ -116,7 +103,7 @@ def test_simulate_and_analyse_is_simulate_then_analyse_with_the_same_seed():
 
 def test_analysis_needs_profiles_and_a_generator():
     rec = av.simulate(16, 20, 1.0, n_inputs=200, inputs_per_network=50)
-    with pytest.raises(ValueError, match="record_profiles"):
+    with pytest.raises(ValueError, match="record_traces"):
         crackling.analyse(rec, collapse_range=(5, 10, 5), rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match="Generator"):
         crackling.analyse(rec, collapse_range=(5, 10, 5), rng=1)
@@ -125,7 +112,7 @@ def test_analysis_needs_profiles_and_a_generator():
 def test_drive_sweep_starts_at_the_finite_width_critical_point():
     sweep = quasicritical.drive_sweep([0.0, 1e-4], width=24, depth=48, n_inputs=6000, inputs_per_network=300,
                                       ridge_sigma_w2=np.linspace(0.8, 1.3, 6), ridge_n_inputs=300, seed=1,
-                                      n_boot=10)
+                                      n_resamples=10)
     assert sweep.sigma_w2[0] == pytest.approx(theory.finite_width_critical_sigma_w2(24))
     assert sweep.ours.shape == sweep.authors.shape == (2, 4, 2)
     assert 0.8 <= sweep.sigma_w2[1] <= 1.3 and np.isfinite(sweep.authors[0]).all()

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from crit.models import exact_models as em
 from crit.analysis.stats import fit_power_law
+from crit.models import exact_models as em
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +42,18 @@ def test_galton_watson_sub_and_supercritical():
     sub = em.galton_watson(5000, m=0.5, max_generations=200, rng=3)
     assert not sub.survived.any()
     assert np.mean(sub.sizes) == pytest.approx(1 / (1 - 0.5), rel=0.1)  # E[S] = 1/(1-m)
-    sup = em.galton_watson(2000, m=1.5, max_generations=60, keep_profiles=False, max_population=10**6, rng=4)
+    sup = em.galton_watson(2000, m=1.5, max_generations=60, keep_traces=False, max_population=10**6, rng=4)
     # survival probability q solves 1 - q = exp(-m q): q = 0.5828 for m = 1.5
     q = 0.5828
     assert abs(sup.survived.mean() - q) < 4 * math.sqrt(q * (1 - q) / 2000)
-    assert sup.profiles is None
+    assert sup.traces is None
 
 
 def test_profiles_match_sizes_and_durations(trees, walks):
     for rec in (trees, walks):
-        sums = np.add.reduceat(rec.profiles.values, rec.profiles.offsets[:-1])
+        sums = np.add.reduceat(rec.traces.values, rec.traces.offsets[:-1])
         np.testing.assert_allclose(sums, rec.sizes)
-        np.testing.assert_array_equal(rec.profiles.lengths, rec.durations)
+        np.testing.assert_array_equal(rec.traces.lengths, rec.durations)
 
 
 def test_random_walk_catalan_durations(walks):
@@ -99,7 +99,7 @@ def test_bad_arguments():
 
 def test_finite_population_branching_is_galton_watson_without_collisions():
     """With N ≫ activity the law is the Poisson(1) tree: P(T > t) = 1 − f^t(0), f(s) = e^{s−1}."""
-    runs = em.finite_population_branching(40_000, size=2**40, max_generations=20, rng=3)
+    runs = em.finite_population_branching(40_000, width=2**40, max_generations=20, rng=3)
     q, exact = 0.0, []
     for _ in range(20):
         q = math.exp(q - 1.0)
@@ -112,10 +112,10 @@ def test_finite_population_branching_is_galton_watson_without_collisions():
 
 def test_finite_population_branching_saturates_at_small_n():
     """Collisions only remove activity: sizes are stochastically smaller on fewer sites."""
-    small = em.finite_population_branching(20_000, size=32, rng=4)
-    large = em.finite_population_branching(20_000, size=2**30, max_generations=2000, rng=4)
+    small = em.finite_population_branching(20_000, width=32, rng=4)
+    large = em.finite_population_branching(20_000, width=2**30, max_generations=2000, rng=4)
     ok = ~large.survived
     assert small.sizes.mean() < large.sizes[ok].mean()
     assert np.quantile(small.sizes, 0.999) < np.quantile(large.sizes[ok], 0.999)
-    with pytest.raises(ValueError, match="size"):
-        em.finite_population_branching(10, size=0, rng=0)
+    with pytest.raises(ValueError, match="width"):
+        em.finite_population_branching(10, width=0, rng=0)

@@ -44,11 +44,11 @@ def test_avalanche_exponents_from_spreading_relations():
 
 
 def test_bond_dp_record_is_consistent_and_seeded():
-    a = lattice_dp.bond_dp(300, max_steps=64, keep_profiles=True, rng=3)
+    a = lattice_dp.bond_dp(300, max_steps=64, keep_traces=True, rng=3)
     b = lattice_dp.bond_dp(300, max_steps=64, rng=np.random.default_rng(3))
     np.testing.assert_array_equal(a.sizes, b.sizes)
-    assert np.array_equal(a.profiles.lengths, a.durations.astype(int))
-    np.testing.assert_allclose([a.profiles[i].sum() for i in range(len(a.profiles))], a.sizes)
+    assert np.array_equal(a.traces.lengths, a.durations.astype(int))
+    np.testing.assert_allclose([a.traces[i].sum() for i in range(len(a.traces))], a.sizes)
     assert a.survived.sum() == (a.durations == 64).sum()
     with pytest.raises(ValueError, match="p must be"):
         lattice_dp.bond_dp(10, p=1.5, rng=0)

@@ -8,19 +8,6 @@ import pytest
 from crit.analysis import phases
 
 
-def test_jackknife_of_a_mean_is_the_standard_error():
-    rng = np.random.default_rng(0)
-    x = rng.normal(3.0, 2.0, size=400)
-    est, err = phases.jackknife(lambda a: a.mean(-1), x)
-    assert est == pytest.approx(x.mean())
-    assert err == pytest.approx(x.std(ddof=1) / np.sqrt(x.size), rel=1e-10)
-
-
-def test_jackknife_needs_three_networks():
-    with pytest.raises(ValueError, match="at least 3 networks"):
-        phases.jackknife(lambda a: a.mean(-1), np.ones(2))
-
-
 def _synthetic_scan(survived, n_in, sum_size=None, n_rec=None, sigma_w2=None, width=50):
     shape = survived.shape
     return phases.PhaseScan(

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from crit.models import sparse_networks as sn
 from crit.analysis import universality
+from crit.models import sparse_networks as sn
 
 SC = sn.critical_sigma_w2(4, 1.0)
 
@@ -40,7 +40,7 @@ def test_fast_propagation_equals_a_naive_loop_on_the_same_weights():
         tables = [sn.draw_rows(width, width, 4, sigma_w2, rng) for _ in range(depth)]
         seeds = rng.integers(width, size=200)
         s, d, alive, counts = sn.propagate(seeds, lambda l, u: (tables[l][0][u], tables[l][1][u]), width=width,
-                                           threshold=1.0, depth=depth, record_profiles=True)
+                                           threshold=1.0, depth=depth, record_traces=True)
         for i, unit in enumerate(seeds):
             ns, nd, nalive, ncounts = naive(unit, tables, width, 1.0)
             assert (s[i], d[i], alive[i]) == (ns, nd, nalive)
@@ -51,7 +51,7 @@ def test_fast_propagation_equals_a_naive_loop_on_the_same_weights():
 def test_inputs_of_one_network_share_its_weights():
     """The lazily drawn network is quenched: the same seed unit gives the same avalanche."""
     a = sn.simulate(width=6, depth=50, sigma_w2=1.3 * SC, n_inputs=600, inputs_per_network=300, seed=1,
-                    record_profiles=True)
+                    record_traces=True)
     seeds = np.random.default_rng(1).integers(6, size=300)  # network 0 draws its seeds first
     first = {}
     for i in range(300):
@@ -59,7 +59,7 @@ def test_inputs_of_one_network_share_its_weights():
         if key in first:
             j = first[key]
             assert a.sizes[i] == a.sizes[j] and a.durations[i] == a.durations[j]
-            assert np.array_equal(a.profiles[i], a.profiles[j])
+            assert np.array_equal(a.traces[i], a.traces[j])
         else:
             first[key] = i
     assert len(first) == 6
@@ -79,11 +79,11 @@ def test_rows_have_distinct_targets_and_the_right_weight_variance():
 @pytest.fixture(scope="module")
 def wide():
     return sn.simulate(width=2**22, depth=12, sigma_w2=SC, n_inputs=40_000, inputs_per_network=500, seed=7,
-                       record_profiles=True)
+                       record_traces=True)
 
 
 def test_first_generation_is_binomial_with_the_branching_ratio(wide):
-    first = np.array([p[1] if p.size > 1 else 0.0 for p in wide.profiles])
+    first = np.array([p[1] if p.size > 1 else 0.0 for p in wide.traces])
     p = sn.branching_ratio(SC) / 4
     assert abs(first.mean() - 1.0) < 4 * np.sqrt(4 * p * (1 - p) / first.size)
     observed = np.bincount(first.astype(int), minlength=5)[:5]

@@ -10,8 +10,13 @@ import numpy as np
 import powerlaw
 import pytest
 
-from crit.analysis.stats import PowerLawFit, fit_power_law, sample_power_law
-from crit.analysis.stats import _laws, xmin_search
+from crit.analysis.stats import (
+    PowerLawFit,
+    _laws,
+    fit_power_law,
+    sample_power_law,
+    xmin_search,
+)
 
 
 def _load(name, factor):

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from crit.models import exact_models as em
-from crit.profiles import Profiles
 from crit.analysis.stats import crackling_check, gamma_from_sizes, shape_collapse
+from crit.models import exact_models as em
+from crit.traces import Traces
 
 
 def _synthetic_pairs(gamma, rng, n=60_000):
@@ -58,7 +58,7 @@ def test_crackling_check_propagates_errors():
 
 def test_shape_collapse_random_walk_gives_three_halves():
     walks = em.random_walk_excursions(80_000, max_steps=400, rng=4)
-    sc = shape_collapse(walks.profiles, walks.durations, dmin=21, dmax=301, min_count=20)
+    sc = shape_collapse(walks.traces, walks.durations, dmin=21, dmax=301, min_count=20)
     assert not sc.at_edge
     assert sc.gamma == pytest.approx(1.5, abs=0.05)  # absorbed free BM: 3/2 (notes §2.2)
     assert sc.curves.shape == (sc.durations.size, sc.u.size)
@@ -69,39 +69,39 @@ def test_shape_collapse_random_walk_gives_three_halves():
 
 def test_shape_collapse_branching_gives_two():
     trees = em.galton_watson(120_000, max_generations=400, rng=5)
-    sc = shape_collapse(trees.profiles, trees.durations, dmin=15, dmax=200, min_count=20)
+    sc = shape_collapse(trees.traces, trees.durations, dmin=15, dmax=200, min_count=20)
     assert sc.gamma == pytest.approx(2.0, abs=0.1)  # mean-field DP / critical branching: 2
 
 
 def test_shape_collapse_bad_input():
-    prof = Profiles.from_list([[1.0, 2.0, 1.0]] * 30)
+    prof = Traces.from_list([[1.0, 2.0, 1.0]] * 30)
     with pytest.raises(ValueError, match="at least 2"):
         shape_collapse(prof, np.full(30, 3.0), dmin=2, dmax=10)
     with pytest.raises(ValueError, match="durations has 5"):
         shape_collapse(prof, np.full(5, 3.0), dmin=2, dmax=10)
-    with pytest.raises(TypeError, match="Profiles"):
+    with pytest.raises(TypeError, match="Traces"):
         shape_collapse([[1, 2]], [2.0], dmin=1, dmax=3)
 
 
 def test_collapse_error_is_the_authors_nmse_not_averaged_over_durations():
     # paper-method.md §5.3: NMSE(g) = sum_T,u (scaled - mean_T)^2 / sum_u mean_T^2, no 1/n_T factor
-    from crit.profiles import Profiles
     from crit.analysis.stats import shape_collapse
+    from crit.traces import Traces
 
     rng = np.random.default_rng(3)
-    durations, profiles = [], []
+    durations, traces = [], []
     for T in (10, 14, 20, 28):
         for _ in range(5):
             t = (np.arange(T) + 0.5) / T
-            profiles.append(T**0.6 * np.sqrt(t * (1 - t)) * (1 + 0.2 * rng.standard_normal(T)))
+            traces.append(T**0.6 * np.sqrt(t * (1 - t)) * (1 + 0.2 * rng.standard_normal(T)))
             durations.append(T)
-    res = shape_collapse(Profiles.from_list(profiles), durations, dmin=10, dmax=28, min_count=5,
+    res = shape_collapse(Traces.from_list(traces), durations, dmin=10, dmax=28, min_count=5,
                          gamma_range=(1.0, 2.5), gamma_step=0.01)
     u = (np.arange(50) + 0.5) / 50
     k = 40  # gamma = 1.40
     scaled = []
     for T in (10, 14, 20, 28):
-        mean = np.mean([p for p, d in zip(profiles, durations) if d == T], axis=0)
+        mean = np.mean([p for p, d in zip(traces, durations) if d == T], axis=0)
         scaled.append(np.interp(u, (np.arange(T) + 0.5) / T, mean) / T ** (res.gammas[k] - 1))
     scaled = np.array(scaled)
     centre = scaled.mean(0)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from crit.models import datasets, train
 from crit.analysis import learning
+from crit.models import datasets, train
 
 
 @pytest.fixture(scope="module")

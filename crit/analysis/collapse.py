@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
+from crit.analysis.resampling import jackknife_error
 from crit.records import Record
 
 __all__ = ["Collapse", "cumulative_curve", "cutoff_region", "quality", "size_collapse"]
@@ -98,7 +99,7 @@ def cutoff_region(curves, tau, tail_fraction=0.8):
     return out
 
 
-def _sigma_profile(curves, widths, tau, grid, tail_fraction):
+def _quality_curve(curves, widths, tau, grid, tail_fraction):
     tails = cutoff_region(curves, tau, tail_fraction)
     use = [i for i, c in enumerate(tails) if c[0].size >= 2]
     if len(use) < 2:
@@ -206,31 +207,31 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
         reason = (f"a collapse needs 2 widths; only {len(usable)} of {widths.size} widths have {_MIN_COUNT} or more ended avalanches "
                   f"of size >= {s_min:g}")
     else:
-        profile = _sigma_profile(curves, widths[usable], tau, grid, tail_fraction)
-        if not np.isfinite(profile).any():
+        quality_curve = _quality_curve(curves, widths[usable], tau, grid, tail_fraction)
+        if not np.isfinite(quality_curve).any():
             reason = "no two widths have overlapping cut-off regions at any sigma in the range"
     if reason:
         nan = np.full((len(curves), 1), np.nan)
         return Collapse(widths[usable], nan, nan, tau, float("nan"), float("nan"), float("nan"), False, grid,
                         np.full(grid.size, np.inf), (lo, hi), float(s_min), tail_fraction, 0, reason)
     widths, records = widths[usable], [records[i] for i in usable]
-    best = int(np.argmin(profile))
+    best = int(np.argmin(quality_curve))
     leave = []
     for k in range(n_groups):
         try:
             sub = [cumulative_curve(_ended_sizes(a, np.asarray(a.network) % n_groups != k), s_min) for a in records]
         except ValueError:
             continue
-        q = _sigma_profile(sub, widths, tau, grid, tail_fraction)
+        q = _quality_curve(sub, widths, tau, grid, tail_fraction)
         if np.isfinite(q).any():
             leave.append(grid[int(np.argmin(q))])
     leave = np.array(leave)
     m = leave.size
-    err = float(np.sqrt((m - 1) / m * ((leave - leave.mean()) ** 2).sum())) if m >= 3 else float("nan")
+    err = float(jackknife_error(leave)) if m >= 3 else float("nan")
     sigma = float(grid[best])
     n_max = max(c[0].size for c in curves)
     pad = lambda arrs: np.array([np.pad(a, (0, n_max - a.size), constant_values=np.nan) for a in arrs])  # noqa: E731
     x = pad([s / n**sigma for (s, _, _), n in zip(curves, widths)])
     y = pad([c * s ** (tau - 1.0) for s, c, _ in curves])
-    return Collapse(widths, x, y, tau, sigma, err, float(profile[best]), best in (0, grid.size - 1), grid, profile,
+    return Collapse(widths, x, y, tau, sigma, err, float(quality_curve[best]), best in (0, grid.size - 1), grid, quality_curve,
                     (lo, hi), float(s_min), tail_fraction, int(m))

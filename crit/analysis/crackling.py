@@ -1,12 +1,12 @@
 r"""Crackling-noise analysis of network avalanches: the authors' fits and ours, side by side.
 
 Given one simulation (:class:`crit.models.avalanches.Avalanches`) this module measures the size exponent
-τ_s (P(S) ~ S^{−τ_s}), the duration exponent τ_d (P(D) ~ D^{−τ_d}), γ (⟨S⟩(D) ~ D^γ), the
+τ_s (P(S) ~ S^{−τ_s}), the duration exponent τ_d (P(T) ~ T^{−τ_d}), γ (⟨S⟩(T) ~ T^γ), the
 crackling prediction γ_pred = (τ_d − 1)/(τ_s − 1) and the shape-collapse γ*, two ways:
 
 ``authors``
     The choices of the authors' notebook (`paper-method.md` §5): S continuous with x_min = 0.5,
-    D discrete with x_min = 5, no upper cut-off, never-ending avalanches kept, the closed-form
+    T discrete with x_min = 5, no upper cut-off, never-ending avalanches kept, the closed-form
     estimators of ``powerlaw`` 1.x (continuous α = 1 + n/Σ ln(x/x_min); discrete
     α = 1 + n/Σ ln(x/(x_min − ½)); σ = (α − 1)/√n), γ by their weighted least squares.
 ``ours``
@@ -31,14 +31,15 @@ import numpy as np
 
 from crit import _validate
 from crit.analysis import stats
-from crit.models.avalanches import Avalanches, simulate
-from crit.records import Record
+from crit.analysis.resampling import network_resamples
 from crit.analysis.stats.binning import BinnedPDF
 from crit.analysis.stats.scaling import GammaFit, ShapeCollapse
+from crit.models.avalanches import Avalanches, simulate
+from crit.records import Record
 
 __all__ = [
     "ExponentSet", "CracklingAnalysis", "authors_exponent", "fit_both", "analyse", "simulate_and_analyse",
-    "network_resamples", "AUTHORS_NOTEBOOK",
+    "AUTHORS_NOTEBOOK",
 ]
 
 
@@ -121,36 +122,11 @@ def authors_exponent(data, xmin, *, discrete):
     return float(alpha), float((alpha - 1.0) / math.sqrt(tail.size)), int(tail.size)
 
 
-def network_resamples(network, n_boot, rng):
-    """Index arrays of ``n_boot`` bootstrap resamples of whole networks.
-
-    Parameters
-    ----------
-    network : numpy.ndarray of int
-        The network of each avalanche (``Avalanches.network``).
-    n_boot : int
-    rng : numpy.random.Generator
-
-    Yields
-    ------
-    numpy.ndarray
-        Indices of the avalanches of a resample of the networks (drawn with replacement).
-    """
-    rng = _validate.rng("rng", rng)
-    order = np.argsort(network, kind="stable")
-    ids, starts, counts = np.unique(network[order], return_index=True, return_counts=True)
-    if ids.size < 3:
-        raise ValueError(f"a bootstrap over networks needs at least 3 networks, got {ids.size}")
-    for _ in range(n_boot):
-        pick = rng.integers(0, ids.size, ids.size)
-        yield np.concatenate([order[starts[k] : starts[k] + counts[k]] for k in pick])
-
-
-def _bootstrap(fit, network, n_boot, rng):
-    """``fit(idx)`` on ``n_boot`` resamples of whole networks; a resample that cannot be fitted
+def _bootstrap(fit, network, n_resamples, rng):
+    """``fit(idx)`` on ``n_resamples`` resamples of whole networks; a resample that cannot be fitted
     (too few avalanches of some kind) gives NaNs and is left out of the spread."""
     out = []
-    for idx in network_resamples(network, n_boot, rng):
+    for idx in network_resamples(network, n_resamples, rng):
         try:
             out.append(fit(idx))
         except ValueError:
@@ -170,7 +146,7 @@ def _prediction(tau_s, tau_d, err_s, err_d):
     return pred, err
 
 
-def _authors_set(s, d, network, n_boot, rng, xmin_s=0.5, xmin_d=5, min_count=100):
+def _authors_set(s, d, network, n_resamples, rng, xmin_s=0.5, xmin_d=5, min_count=100):
     def fit(idx):
         ts = authors_exponent(s[idx], xmin_s, discrete=False)
         td = authors_exponent(d[idx], xmin_d, discrete=True)
@@ -183,7 +159,7 @@ def _authors_set(s, d, network, n_boot, rng, xmin_s=0.5, xmin_d=5, min_count=100
         return ts[0], td[0], g.gamma
 
     ts, td, g = fit(np.arange(s.size))
-    boot = _bootstrap(exponents, network, n_boot, rng)
+    boot = _bootstrap(exponents, network, n_resamples, rng)
     errs = [_spread(boot[:, k]) for k in range(3)]
     pred, pred_err = _prediction(ts[0], td[0], errs[0], errs[1])
     return ExponentSet(
@@ -193,9 +169,9 @@ def _authors_set(s, d, network, n_boot, rng, xmin_s=0.5, xmin_d=5, min_count=100
     ), g
 
 
-def _our_set(s, d, network, depth, n_boot, n_sets, rng, gamma_min_count):
+def _our_set(s, d, network, depth, n_resamples, n_sets, rng, gamma_min_count):
     fit_s = stats.support_search(s, discrete=False)
-    fit_d = stats.support_search(d, discrete=True, xmax_limit=depth - 2)  # longest D that can end
+    fit_d = stats.support_search(d, discrete=True, xmax_limit=depth - 2)  # longest T that can end
     g_range = dict(weighting="ncc", min_count=gamma_min_count, dmin=fit_d.xmin, dmax=fit_d.xmax)
     g = stats.gamma_from_sizes(s, d, **g_range)
 
@@ -204,7 +180,7 @@ def _our_set(s, d, network, depth, n_boot, n_sets, rng, gamma_min_count):
         b = stats.fit_power_law(d[idx], discrete=True, xmin=fit_d.xmin, xmax=fit_d.xmax).alpha
         return a, b, stats.gamma_from_sizes(s[idx], d[idx], **g_range).gamma
 
-    boot = _bootstrap(refit, network, n_boot, rng)
+    boot = _bootstrap(refit, network, n_resamples, rng)
     errs = [_spread(boot[:, k]) for k in range(3)]
     pred, pred_err = _prediction(fit_s.alpha, fit_d.alpha, errs[0], errs[1])
     p_s = p_d = float("nan")
@@ -219,7 +195,7 @@ def _our_set(s, d, network, depth, n_boot, n_sets, rng, gamma_min_count):
     return ours, (fit_s, fit_d), g
 
 
-def fit_both(rec: Avalanches, *, rng, n_boot=100, n_sets=0, gamma_min_count=50, authors_min_count=100):
+def fit_both(rec: Avalanches, *, rng, n_resamples=100, n_sets=0, gamma_min_count=50, authors_min_count=100):
     """The authors' and our exponent sets of one simulation (see the module docstring).
 
     ``gamma_min_count`` and ``authors_min_count`` are the fewest avalanches a duration needs in our
@@ -231,10 +207,10 @@ def fit_both(rec: Avalanches, *, rng, n_boot=100, n_sets=0, gamma_min_count=50, 
     """
     positive = rec.sizes > 0
     authors, gamma_fit = _authors_set(rec.sizes[positive], rec.durations[positive], rec.network[positive],
-                                      n_boot, rng, min_count=authors_min_count)
+                                      n_resamples, rng, min_count=authors_min_count)
     ended = positive & ~rec.survived
     ours, fits, _ = _our_set(rec.sizes[ended], rec.durations[ended], rec.network[ended], rec.depth,
-                             n_boot, n_sets, rng, gamma_min_count)
+                             n_resamples, n_sets, rng, gamma_min_count)
     return authors, gamma_fit, ours, fits
 
 
@@ -243,7 +219,7 @@ def analyse(
     *,
     collapse_range,
     rng,
-    n_boot=100,
+    n_resamples=100,
     n_sets=100,
     gamma_min_count=50,
     likelihood_ratios=True,
@@ -254,12 +230,12 @@ def analyse(
     Parameters
     ----------
     rec : Avalanches
-        A simulation with ``record_profiles=True`` (for the shape collapse).
+        A simulation with ``record_traces=True`` (for the shape collapse).
     collapse_range : (int, int, int)
         (D_min, D_max, min_count) of the shape collapse (authors: 60, 250, 20).
     rng : numpy.random.Generator
         Drives the network bootstrap and the goodness-of-fit bootstrap.
-    n_boot : int
+    n_resamples : int
         Bootstrap resamples of whole networks for the errors.
     n_sets : int
         Synthetic sets of each goodness-of-fit p-value (0: skip).
@@ -273,18 +249,18 @@ def analyse(
     if not isinstance(rec, Avalanches):
         raise TypeError(f"rec must be a crit.models.avalanches.Avalanches record, got {type(rec).__name__}")
     rng = _validate.rng("rng", rng)
-    if rec.profiles is None:
-        raise ValueError("rec has no profiles: simulate with record_profiles=True for the shape collapse")
-    n_boot = _validate.integer("n_boot", n_boot, minimum=3)
+    if rec.traces is None:
+        raise ValueError("rec has no traces: simulate with record_traces=True for the shape collapse")
+    n_resamples = _validate.integer("n_resamples", n_resamples, minimum=3)
     n_sets = _validate.integer("n_sets", n_sets, minimum=0)
     dmin, dmax, min_count = collapse_range
-    authors, gamma_fit, ours, (fit_s, fit_d) = fit_both(rec, rng=rng, n_boot=n_boot, n_sets=n_sets,
+    authors, gamma_fit, ours, (fit_s, fit_d) = fit_both(rec, rng=rng, n_resamples=n_resamples, n_sets=n_sets,
                                                          gamma_min_count=gamma_min_count)
     positive = rec.sizes > 0
     s_all = rec.sizes[positive]
     ended = positive & ~rec.survived
     s, d = rec.sizes[ended], rec.durations[ended]
-    collapse = stats.shape_collapse(rec.profiles, rec.durations, dmin=dmin, dmax=dmax, min_count=min_count,
+    collapse = stats.shape_collapse(rec.traces, rec.durations, dmin=dmin, dmax=dmax, min_count=min_count,
                                     gamma_range=(1.0, 2.6), gamma_step=0.01)
     alternatives = stats.ALTERNATIVES if likelihood_ratios else ()
 
@@ -308,9 +284,9 @@ def analyse(
 
 
 def simulate_and_analyse(*, width, depth, sigma_w2, sigma_b2=0.0, n_inputs, inputs_per_network, collapse_range,
-                         n_boot=100, n_sets=100, gamma_min_count=50, seed=0, device=None,
+                         n_resamples=100, n_sets=100, gamma_min_count=50, seed=0, device=None,
                          progress=False) -> CracklingAnalysis:
-    """Simulate one point with its profiles and :func:`analyse` it: the whole measurement of one run.
+    """Simulate one point with its traces and :func:`analyse` it: the whole measurement of one run.
 
     Parameters
     ----------
@@ -320,7 +296,7 @@ def simulate_and_analyse(*, width, depth, sigma_w2, sigma_b2=0.0, n_inputs, inpu
         Weight variance times N, and bias variance.
     n_inputs, inputs_per_network : int
         Random inputs in all, and inputs per network (a new network every that many).
-    collapse_range, n_boot, n_sets, gamma_min_count
+    collapse_range, n_resamples, n_sets, gamma_min_count
         As in :func:`analyse`.
     seed : int
         Seed of the simulation and of the bootstraps (``numpy.random.default_rng(seed)``).
@@ -329,8 +305,8 @@ def simulate_and_analyse(*, width, depth, sigma_w2, sigma_b2=0.0, n_inputs, inpu
     """
     seed = _validate.integer("seed", seed, minimum=0)
     rec = simulate(width, depth, sigma_w2, sigma_b2, n_inputs=n_inputs, inputs_per_network=inputs_per_network,
-                   record_profiles=True, seed=seed, device=device, progress=progress)
-    return analyse(rec, collapse_range=collapse_range, rng=np.random.default_rng(seed), n_boot=n_boot,
+                   record_traces=True, seed=seed, device=device, progress=progress)
+    return analyse(rec, collapse_range=collapse_range, rng=np.random.default_rng(seed), n_resamples=n_resamples,
                    n_sets=n_sets, gamma_min_count=gamma_min_count)
 
 

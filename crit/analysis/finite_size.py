@@ -6,12 +6,13 @@ Systems (each at its own finite-width critical point, so that N is the only scal
     The paper's network, σ_b² = 0, σ_w² = σ_{w,c}²(N) = exp[ln(N/2) − ψ(N/2)]
     (:func:`crit.models.theory.finite_width_critical_sigma_w2`), where ln‖h‖² has zero drift.
 ``tanh, driven``
-    The quasi-critical line with a bias drive scaled with N: σ_b² = h q0/N² and
-    σ_w² = σ_{w,c}²(N) − h/N. Per layer the bias adds about Nσ_b² to ‖h‖², so the drift of
-    x = ln(‖h‖²/q0) becomes ln[(σ_w² + Nσ_b² e^{−x}/q0)/σ_{w,c}²] ≈ (h/N)(e^{−x} − 1): zero at the
-    threshold, restoring above it. In the time t = layer/N of the undriven walk (step variance
-    ≈ 2/N) this drift is N-free, so a fixed h is one point of the scaling function: the
-    analogue, for this class, of the field scale h ~ 1/N of mean-field DP (notes §2.4).
+    The quasi-critical line with a drive that falls as 1/N. With the book's drive
+    h = Nσ_b²/q0 (the bias's share of ‖h‖² per layer, in units of the threshold), the line is
+    h = H/N and σ_w² = σ_{w,c}²(N) − h, i.e. σ_b² = H q0/N², for a fixed *scaled drive* H = N·h.
+    The drift of x = ln(‖h‖²/q0) becomes ln[(σ_w² + h q0 e^{−x}/q0)/σ_{w,c}²] ≈ h (e^{−x} − 1): zero
+    at the threshold, restoring above it. In the time t = layer/N of the undriven walk (step
+    variance ≈ 2/N) this drift is H (e^{−x} − 1), N-free, so a fixed H is one point of the scaling
+    function: the analogue, for this class, of the field scale h ~ 1/N of mean-field DP (notes §2.4).
 ``relu``
     ReLU, σ_b² = 0, at its own zero-drift point σ_{w,c}²(N) = exp[ln(N/2) − E ψ(K/2)], K ~ Bin(N, ½)
     the number of positive units (:func:`relu_critical_sigma_w2`).
@@ -79,15 +80,18 @@ def relu_critical_sigma_w2(width) -> float:
     return float(np.exp(np.log(n / 2) - np.sum(w * special.digamma(k / 2)) / w.sum()))
 
 
-def operating_point(system: str, width: int, *, drive=1.0, q0=0.1):
-    """(σ_w², σ_b², activation) of ``system`` at width N (see the module docstring)."""
+def operating_point(system: str, width: int, *, scaled_drive=1.0, q0=0.1):
+    """(σ_w², σ_b², activation) of ``system`` at width N (see the module docstring).
+
+    ``scaled_drive`` is H = N·h of the driven line (h = Nσ_b²/q0, the drive), dimensionless.
+    """
     _validate.choice("system", system, SYSTEMS)
     if system == "relu":
         return relu_critical_sigma_w2(width), 0.0, "relu"
     critical = theory.finite_width_critical_sigma_w2(width)
     if system == "tanh":
         return critical, 0.0, "tanh"
-    return critical - drive / width, drive * q0 / width**2, "tanh"
+    return critical - scaled_drive / width, scaled_drive * q0 / width**2, "tanh"
 
 
 @dataclass(frozen=True, eq=False)

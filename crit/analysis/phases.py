@@ -29,10 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
+from crit.analysis.resampling import jackknife
 from crit.models import avalanches as av
 from crit.records import Record
 
-__all__ = ["PhaseScan", "scan", "jackknife", "ridge", "Peaks", "peaks"]
+__all__ = ["PhaseScan", "scan", "ridge", "Peaks", "peaks"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,31 +104,6 @@ def _disorder_variance(survived, inputs):
     rho = survived / inputs
     binomial = (rho * (1 - rho) / np.maximum(inputs - 1, 1)).mean(-1)
     return rho.var(-1, ddof=1) - binomial
-
-
-def jackknife(estimator, *arrays):
-    """Delete-one-network jackknife of ``estimator(*arrays)`` over the last axis.
-
-    Parameters
-    ----------
-    estimator : callable
-        Maps arrays of shape (..., n_networks) to an array of shape (...).
-    *arrays : numpy.ndarray
-        Per-network quantities, networks on the last axis (at least 3 networks).
-
-    Returns
-    -------
-    (estimate, error) : tuple of numpy.ndarray
-        The estimate on all networks and its jackknife standard error.
-    """
-    m = arrays[0].shape[-1]
-    if m < 3:
-        raise ValueError(f"a jackknife over networks needs at least 3 networks, got {m}")
-    full = estimator(*arrays)
-    keep = ~np.eye(m, dtype=bool)
-    leave_out = np.stack([estimator(*(a[..., k] for a in arrays)) for k in keep], axis=-1)
-    err = np.sqrt((m - 1) / m * ((leave_out - leave_out.mean(-1, keepdims=True)) ** 2).sum(-1))
-    return full, err
 
 
 def scan(

@@ -17,8 +17,8 @@ import numpy as np
 
 from crit import _validate
 from crit.analysis import crackling, phases
-from crit.models import theory
 from crit.models import avalanches as av
+from crit.models import theory
 from crit.records import Record
 
 __all__ = ["DriveSweep", "drive_sweep"]
@@ -51,7 +51,7 @@ def _row(e):
 
 
 def drive_sweep(sigma_b2, *, width, depth, n_inputs, inputs_per_network, ridge_sigma_w2, ridge_n_inputs,
-                seed=0, device=None, n_boot=50, progress=False) -> DriveSweep:
+                seed=0, device=None, n_resamples=50, progress=False) -> DriveSweep:
     """Fit avalanches along the ridge for every drive in ``sigma_b2`` (0 → finite-width critical point).
 
     Parameters
@@ -80,7 +80,7 @@ def drive_sweep(sigma_b2, *, width, depth, n_inputs, inputs_per_network, ridge_s
         rec = av.simulate(width, depth, w2, float(b2), n_inputs=n_inputs, inputs_per_network=inputs_per_network,
                           seed=seed + 104729 * (i + 1), device=device, progress=progress)
         try:
-            authors, _, ours, _ = crackling.fit_both(rec, rng=rng, n_boot=n_boot, gamma_min_count=10,
+            authors, _, ours, _ = crackling.fit_both(rec, rng=rng, n_resamples=n_resamples, gamma_min_count=10,
                                                      authors_min_count=10)
             fits = _row(ours), _row(authors)
         except ValueError as exc:  # too few ended avalanches at this drive: report a gap, not a number

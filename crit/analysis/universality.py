@@ -39,9 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
+from crit.analysis.resampling import jackknife_error
+from crit.analysis.stats import fit_power_law
 from crit.models import exact_models, lattice_dp
 from crit.records import Record
-from crit.analysis.stats import fit_power_law
 
 __all__ = [
     "REFERENCE_CLASSES", "SYSTEMATIC", "TOLERANCE", "Exponents", "ClassAssignment", "measure",
@@ -230,11 +231,10 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
     args = (discrete_sizes, discrete_durations, s_win, d_win, g_win)
     full = _estimate(s, d, *args)
     leave = np.array([_estimate(s[g != k], d[g != k], *args) for k in labels])
-    m = labels.size
-    err = np.sqrt((m - 1) / m * np.nansum((leave - np.nanmean(leave, 0)) ** 2, 0))
+    err = jackknife_error(leave, axis=0)
     return Exponents(
         name, full[0], err[0], full[1], err[1], full[2], err[2], full[3], err[3], full[4], err[4],
-        s_win, d_win, g_win, int(s.size), int(m), float(alive.mean()),
+        s_win, d_win, g_win, int(s.size), int(labels.size), float(alive.mean()),
     )
 
 
@@ -294,8 +294,8 @@ def calibration(n_runs, *, cap_scale, rng) -> dict:
     rng = _validate.rng("rng", rng, allow_seed=True)
     cap = int(1000 * scale)
     runs = {
-        "mean-field DP": (exact_models.galton_watson(n, max_generations=cap, keep_profiles=False, rng=rng), True, True),
-        "free BM": (exact_models.random_walk_excursions(n, max_steps=10 * cap, keep_profiles=False, rng=rng), True, True),
+        "mean-field DP": (exact_models.galton_watson(n, max_generations=cap, keep_traces=False, rng=rng), True, True),
+        "free BM": (exact_models.random_walk_excursions(n, max_steps=10 * cap, keep_traces=False, rng=rng), True, True),
         "ABBM c=1/2": (exact_models.abbm(n, c=0.5, v0=0.1, dt=2e-3, max_time=20.0 * scale, rng=rng), False, False),
         "1+1-D DP": (lattice_dp.bond_dp(n // 3, max_steps=cap // 2, rng=rng), True, True),
     }

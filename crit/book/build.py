@@ -42,9 +42,9 @@ import time
 from pathlib import Path
 
 from crit.book._build_state import (  # noqa: F401 - re-exported: the skip-cache
+    _HARNESS,
     REPO_ROOT,
     STATE_FILE,
-    _HARNESS,
     _sha256,
     code_digest,
     fingerprint,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import matplotlib
 import numpy as np
-from matplotlib import cm, colors as mcolors
+from matplotlib import cm
+from matplotlib import colors as mcolors
 
 from crit.analysis import crackling, quasicritical
 from crit.analysis.universality import REFERENCE_CLASSES
@@ -47,14 +48,14 @@ class QuasiCriticalScalingSettings(Settings):
         Inputs per network of the headline point (a new network every that many).
     collapse_range : (int, int, int)
         (D_min, D_max, min_count) of the shape collapse, durations in layers.
-    n_boot : int
+    n_resamples : int
         Bootstrap resamples of whole networks at the headline point (half of it, at least 10,
         along the drive).
     n_sets : int
         Synthetic sets of each goodness-of-fit p-value.
     gamma_min_count : int
         Fewest avalanches a duration needs in our γ fit.
-    drives : tuple of float
+    sweep_sigma_b2 : tuple of float
         Bias variances σ_b² of the drive sweep, increasing; 0 is the finite-width critical point.
     drive_n_inputs : int
         Random inputs at each drive.
@@ -72,10 +73,10 @@ class QuasiCriticalScalingSettings(Settings):
     n_inputs: int
     inputs_per_network: int
     collapse_range: tuple[int, int, int]
-    n_boot: int
+    n_resamples: int
     n_sets: int
     gamma_min_count: int
-    drives: tuple[float, ...]
+    sweep_sigma_b2: tuple[float, ...]
     drive_n_inputs: int
     drive_inputs_per_network: int
     ridge_sigma_w2: Grid
@@ -85,15 +86,15 @@ class QuasiCriticalScalingSettings(Settings):
 PROFILES = Profiles(
     ci=QuasiCriticalScalingSettings(
         width=100, depth=200, sigma_w2=None, n_inputs=100_000, inputs_per_network=1000,
-        collapse_range=(20, 80, 20), n_boot=50, n_sets=100, gamma_min_count=50,
-        drives=(0.0, 3e-6, 1e-5, 3e-5), drive_n_inputs=20_000, drive_inputs_per_network=500,
+        collapse_range=(20, 80, 20), n_resamples=50, n_sets=100, gamma_min_count=50,
+        sweep_sigma_b2=(0.0, 3e-6, 1e-5, 3e-5), drive_n_inputs=20_000, drive_inputs_per_network=500,
         ridge_sigma_w2=Grid.linear(0.85, 1.25, 9), ridge_n_inputs=1000,
     ),
     # the authors' point (paper-method.md §3-4): width 500, depth 1000, sigma_w2 = 1.002, 2e6 inputs
     paper=QuasiCriticalScalingSettings(
         width=500, depth=1000, sigma_w2=1.002, n_inputs=2_000_000, inputs_per_network=1000,
-        collapse_range=(60, 250, 20), n_boot=100, n_sets=200, gamma_min_count=100,
-        drives=(0.0, 1e-6, 3e-6, 1e-5, 3e-5), drive_n_inputs=200_000, drive_inputs_per_network=1000,
+        collapse_range=(60, 250, 20), n_resamples=100, n_sets=200, gamma_min_count=100,
+        sweep_sigma_b2=(0.0, 1e-6, 3e-6, 1e-5, 3e-5), drive_n_inputs=200_000, drive_inputs_per_network=1000,
         ridge_sigma_w2=Grid.linear(0.9, 1.1, 21), ridge_n_inputs=10_000,
     ),
 )
@@ -182,13 +183,13 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
     point = cached_call(
         crackling.CracklingAnalysis, crackling.simulate_and_analyse, width=s.width, depth=s.depth,
         sigma_w2=sigma_w2, sigma_b2=0.0, n_inputs=s.n_inputs, inputs_per_network=s.inputs_per_network,
-        collapse_range=s.collapse_range, n_boot=s.n_boot, n_sets=s.n_sets, gamma_min_count=s.gamma_min_count,
+        collapse_range=s.collapse_range, n_resamples=s.n_resamples, n_sets=s.n_sets, gamma_min_count=s.gamma_min_count,
         seed=_seed(seed, "point"), device=dev, progress=progress)
     sweep = cached_call(
-        quasicritical.DriveSweep, quasicritical.drive_sweep, sigma_b2=s.drives, width=s.width, depth=s.depth,
+        quasicritical.DriveSweep, quasicritical.drive_sweep, sigma_b2=s.sweep_sigma_b2, width=s.width, depth=s.depth,
         n_inputs=s.drive_n_inputs, inputs_per_network=s.drive_inputs_per_network,
         ridge_sigma_w2=s.ridge_sigma_w2.values(), ridge_n_inputs=s.ridge_n_inputs, seed=_seed(seed, "drives"),
-        n_boot=max(10, s.n_boot // 2), device=dev, progress=progress)
+        n_resamples=max(10, s.n_resamples // 2), device=dev, progress=progress)
     return QuasiCriticalScalingResults(settings=settings, seed=seed, point=point, sweep=sweep,
                                        **_derived(point, sweep))
 
@@ -235,14 +236,14 @@ def comparison_table(results: QuasiCriticalScalingResults) -> str:
     rows = [
         ["$\\tau_s$", pair(a, "tau_s"), pair(o, "tau_s")],
         ["$\\tau_d$", pair(a, "tau_d"), pair(o, "tau_d")],
-        ["$\\gamma$ from $\\langle S\\rangle(D)$", pair(a, "gamma"), pair(o, "gamma")],
+        ["$\\gamma$ from $\\langle S\\rangle(T)$", pair(a, "gamma"), pair(o, "gamma")],
         ["$\\gamma_{pred} = (\\tau_d-1)/(\\tau_s-1)$", pair(a, "gamma_pred"), pair(o, "gamma_pred")],
         ["$|\\gamma-\\gamma_{pred}|$ / error", fmt(a.distance, digits=1), fmt(o.distance, digits=1)],
         ["$\\gamma^*$ (shape collapse)", fmt(c.gamma, c.sigma, 2), fmt(c.gamma, c.sigma, 2)],
         ["size range $[S_{min}, S_{max}]$", f"[{a.xmin_s:g}, ∞)", f"[{o.xmin_s:.3g}, {o.xmax_s:.3g}]"],
-        ["duration range $[D_{min}, D_{max}]$", f"[{a.xmin_d:g}, ∞)", f"[{o.xmin_d:g}, {o.xmax_d:g}]"],
+        ["duration range $[T_{min}, T_{max}]$", f"[{a.xmin_d:g}, ∞)", f"[{o.xmin_d:g}, {o.xmax_d:g}]"],
         ["never-ending avalanches", "kept", "dropped"],
-        ["GoF p-value (S, D)", "not tested", f"{fmt(o.p_s, digits=2)}, {fmt(o.p_d, digits=2)}"],
+        ["GoF p-value (S, T)", "not tested", f"{fmt(o.p_s, digits=2)}, {fmt(o.p_d, digits=2)}"],
     ]
     headers = ["", "authors' choices", "our choices"]
     if with_published:
@@ -293,10 +294,10 @@ def _anchored_line(ax, pdf, xmin, xmax, tau, color, label):
 
 
 def distributions(analysis: crackling.CracklingAnalysis):
-    """P(S), P(D) with both fits, and ⟨S⟩(D) with the authors' γ, for one analysed simulation (``results.point``)."""
+    """P(S), P(T) with both fits, and ⟨S⟩(T) with the authors' γ, for one analysed simulation (``results.point``)."""
     a, o = analysis.authors, analysis.ours
     fig, axes = style.figure(1, 3, aspect=0.9)
-    for ax, pdf, key, name in ((axes[0], analysis.pdf_sizes, "s", "S"), (axes[1], analysis.pdf_durations, "d", "D")):
+    for ax, pdf, key, name in ((axes[0], analysis.pdf_sizes, "s", "S"), (axes[1], analysis.pdf_durations, "d", "T")):
         ax.loglog(pdf.centers, pdf.density, "o", ms=3, color="0.55", label="data (equal-count bins)")
         tau_a, tau_o = getattr(a, f"tau_{key}"), getattr(o, f"tau_{key}")
         _anchored_line(ax, pdf, getattr(a, f"xmin_{key}"), None, tau_a, _AUTHORS_COLOR,
@@ -309,10 +310,10 @@ def distributions(analysis: crackling.CracklingAnalysis):
         ax.legend(fontsize="x-small", loc="lower left")
     g = analysis.gamma_fit
     ax = axes[2]
-    ax.loglog(g.durations, g.mean_sizes, "o", ms=3, color="0.55", alpha=0.6, label="$\\langle S\\rangle(D)$")
+    ax.loglog(g.durations, g.mean_sizes, "o", ms=3, color="0.55", alpha=0.6, label="$\\langle S\\rangle(T)$")
     ax.loglog(g.durations, 10 ** (g.intercept + g.gamma * np.log10(g.durations)), "--", color=_AUTHORS_COLOR,
               label=f"$\\gamma$ = {g.gamma:.3f}")
-    ax.set_xlabel("$D$")
+    ax.set_xlabel("$T$")
     ax.set_ylabel("$\\langle S\\rangle$")
     ax.legend(fontsize="x-small")
     fig.suptitle(f"$N={analysis.width}$, depth {analysis.depth}, $\\sigma_w^2={analysis.sigma_w2:.4f}$, "
@@ -321,7 +322,7 @@ def distributions(analysis: crackling.CracklingAnalysis):
 
 
 def collapse(analysis: crackling.CracklingAnalysis, every=None):
-    """The shape collapse: rescaled mean profiles V̄(ℓ) D^{1−γ*} against ℓ/D, coloured by D.
+    """The shape collapse: rescaled mean traces V̄(ℓ) T^{1−γ*} against ℓ/T, coloured by T.
 
     ``every``: draw every that many durations (default: about six curves).
     """
@@ -333,9 +334,9 @@ def collapse(analysis: crackling.CracklingAnalysis, every=None):
     for k in range(0, c.durations.size, step):
         ax.plot(c.u, c.curves[k], color=cmap(norm(c.durations[k])), lw=1.4)
     ax.plot(c.u, c.mean_curve, "k--", lw=1, label="mean")
-    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="$D$")
-    ax.set_xlabel("$\\ell / D$")
-    ax.set_ylabel("$\\bar V(\\ell)\\, D^{1-\\gamma^*}$")
+    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="$T$")
+    ax.set_xlabel("$\\ell / T$")
+    ax.set_ylabel("$\\bar V(\\ell)\\, T^{1-\\gamma^*}$")
     ax.set_title(f"shape collapse: $\\gamma^*$ = {c.gamma:.2f} ± {c.sigma:.2f}")
     ax.legend(fontsize="small")
     return fig

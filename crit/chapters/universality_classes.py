@@ -50,8 +50,9 @@ class UniversalityClassesSettings(Settings):
         Depth of the dense networks = this × N (layers).
     n_inputs, inputs_per_network : int
         Inputs per width and system, and inputs per random network (error bars come from the networks).
-    drive : float
-        h of the driven tanh line, σ_b² = h q0/N² and σ_w² = σ_{w,c}²(N) − h/N (dimensionless).
+    scaled_drive : float
+        H = N·h of the driven tanh line, with h = Nσ_b²/q0 the drive: σ_b² = H q0/N² and
+        σ_w² = σ_{w,c}²(N) − H/N (dimensionless).
     calibration_runs : int
         Avalanches per exact model of the calibration (1+1-D DP gets a third of them).
     calibration_cap_scale : float
@@ -84,7 +85,7 @@ class UniversalityClassesSettings(Settings):
     depth_per_width: float
     n_inputs: int
     inputs_per_network: int
-    drive: float
+    scaled_drive: float
     calibration_runs: int
     calibration_cap_scale: float
     sparse_widths: tuple[int, ...]
@@ -111,7 +112,7 @@ class UniversalityClassesSettings(Settings):
 
 PROFILES = Profiles(
     ci=UniversalityClassesSettings(
-        widths=(32, 64, 128, 256), depth_per_width=6.0, n_inputs=2400, inputs_per_network=40, drive=1.0,
+        widths=(32, 64, 128, 256), depth_per_width=6.0, n_inputs=2400, inputs_per_network=40, scaled_drive=1.0,
         calibration_runs=12_000, calibration_cap_scale=2.0,
         sparse_widths=(1024, 4096, 16384, 65536, 262144), sparse_n_inputs=20_000, sparse_inputs_per_network=1000,
         sparse_depth_per_sqrt_width=10.0, fan_out=4, threshold=1.0, shape_sparse_width=16384,
@@ -120,7 +121,7 @@ PROFILES = Profiles(
     ),
     paper=UniversalityClassesSettings(
         widths=(64, 128, 256, 512, 1024, 2048), depth_per_width=8.0, n_inputs=40_000, inputs_per_network=200,
-        drive=1.0, calibration_runs=100_000, calibration_cap_scale=8.0,
+        scaled_drive=1.0, calibration_runs=100_000, calibration_cap_scale=8.0,
         sparse_widths=(1024, 4096, 16384, 65536, 262144, 1048576), sparse_n_inputs=100_000,
         sparse_inputs_per_network=2000, sparse_depth_per_sqrt_width=10.0, fan_out=4, threshold=1.0,
         shape_sparse_width=16384, shape_exact_runs=200_000, resnet_depths=(18, 50, 152), resnet_n_inputs=20_000,
@@ -213,12 +214,12 @@ class UniversalityClassesResults:
 
 
 def _sparse_point(s: UniversalityClassesSettings, width: int, *, n_inputs: int, seed: int,
-                  record_profiles=False) -> dict:
+                  record_traces=False) -> dict:
     """Arguments of :func:`crit.models.sparse_networks.simulate` at its critical point for ``width``."""
     return dict(width=width, depth=s.sparse_depth(width),
                 sigma_w2=sparse_networks.critical_sigma_w2(s.fan_out, s.threshold), fan_out=s.fan_out,
                 threshold=s.threshold, n_inputs=n_inputs, inputs_per_network=s.sparse_inputs_per_network, seed=seed,
-                record_profiles=record_profiles)
+                record_traces=record_traces)
 
 
 def _dense_sweeps(s, seed, device, progress) -> dict:
@@ -226,7 +227,7 @@ def _dense_sweeps(s, seed, device, progress) -> dict:
     for i, system in enumerate(SYSTEMS):
         out[system] = {}
         for j, width in enumerate(s.widths):
-            w2, b2, act = finite_size.operating_point(system, width, drive=s.drive)
+            w2, b2, act = finite_size.operating_point(system, width, scaled_drive=s.scaled_drive)
             out[system][width] = cached_call(
                 avalanches.Avalanches, avalanches.simulate, width=width, depth=s.depth(width), sigma_w2=w2,
                 sigma_b2=b2, n_inputs=s.n_inputs, inputs_per_network=s.inputs_per_network, activation=act,
@@ -239,10 +240,10 @@ def _shape_runs(s, seed, device, progress) -> dict:
     w2, b2, act = finite_size.operating_point("tanh", width)
     tanh = cached_call(avalanches.Avalanches, avalanches.simulate, width=width, depth=s.depth(width), sigma_w2=w2,
                        sigma_b2=b2, activation=act, n_inputs=2 * s.n_inputs, inputs_per_network=s.inputs_per_network,
-                       seed=_seed(seed, "shape", "tanh"), record_profiles=True, device=device, progress=progress)
+                       seed=_seed(seed, "shape", "tanh"), record_traces=True, device=device, progress=progress)
     sparse = cached_call(sparse_networks.SparseAvalanches, sparse_networks.simulate,
                          **_sparse_point(s, s.shape_sparse_width, n_inputs=2 * s.sparse_n_inputs,
-                                         seed=_seed(seed, "shape", SPARSE), record_profiles=True))
+                                         seed=_seed(seed, "shape", SPARSE), record_traces=True))
     return {"tanh": tanh, SPARSE: sparse}
 
 
@@ -294,7 +295,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     fss[SPARSE] = finite_size.finite_size_scaling(sweeps[SPARSE], SPARSE)
     sweeps[BRANCHING] = {
         n: cached_call(exact_models.ExactAvalanches, exact_models.finite_population_branching,
-                       n_runs=s.sparse_n_inputs, size=n, rng=_seed(seed, "branching", j))
+                       n_runs=s.sparse_n_inputs, width=n, rng=_seed(seed, "branching", j))
         for j, n in enumerate(s.sparse_widths)}
     fss[BRANCHING] = finite_size.finite_size_scaling(sweeps[BRANCHING], BRANCHING)
     collapses = {system: collapse.size_collapse(sweeps[system], tau=f.tau_s[-1]) for system, f in fss.items()}

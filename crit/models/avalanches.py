@@ -15,10 +15,10 @@ first layer ``k ≥ 1`` with :math:`\lVert h^k\rVert^2 < q_0`; it is recorded wh
 .. math::
 
     V(l) = \lVert h^l\rVert - \sqrt{q_0}, \quad l = 1, …, k-2, \qquad
-    D = k - 2, \qquad S = \sqrt N \sum_l V(l).
+    T = k - 2, \qquad S = \sqrt N \sum_l V(l).
 
 An input that never falls below threshold (``survived``) is recorded as the authors' filter
-records it: its profile stops at layer ``depth − 3``, so ``D = depth − 3``. Flagged in
+records it: its trace stops at layer ``depth − 3``, so ``T = depth − 3``. Flagged in
 ``survived`` so that an analysis can drop it. A new network is drawn every
 ``inputs_per_network`` inputs (quenched disorder).
 """
@@ -35,8 +35,9 @@ from tqdm import tqdm
 
 from crit import _validate
 from crit.models import _propagate, activations
-from crit.profiles import Profiles
-from crit.records import Record, provenance
+from crit.models.avalanche_record import AvalancheRecord
+from crit.records import provenance
+from crit.traces import Traces
 
 __all__ = ["Avalanches", "simulate", "from_weights", "resolve_device", "log_growth", "METHODS", "DTYPES"]
 
@@ -46,7 +47,7 @@ _CHUNK_BYTES = {"cpu": 256 * 2**20, "cuda": 8 * 2**30}
 
 
 @dataclass(frozen=True, eq=False)
-class Avalanches(Record):
+class Avalanches(AvalancheRecord):
     """Recorded avalanches of one simulation, with every parameter that made them.
 
     Attributes
@@ -54,13 +55,13 @@ class Avalanches(Record):
     sizes : numpy.ndarray of float64
         S = √N Σ V(l), in units of the pre-activation norm (the authors' convention).
     durations : numpy.ndarray of int64
-        D = k − 2, in layers.
+        T = k − 2, in layers.
     survived : numpy.ndarray of bool
         True where the input never fell below threshold within ``depth`` layers.
     network : numpy.ndarray of int64
         Index of the network (0 … n_networks − 1) that produced each avalanche.
-    profiles : Profiles or None
-        V(l) for l = 1 … D of each avalanche (un-scaled by √N), when ``record_profiles``.
+    traces : Traces or None
+        V(l) for l = 1 … T of each avalanche (un-scaled by √N), when ``record_traces``.
     n_inputs, n_networks : int
         Inputs sent and networks drawn (recorded avalanches are a subset of the inputs).
     width, depth, sigma_w2, sigma_b2, q0, inputs_per_network, activation, seed, device, dtype, method
@@ -71,11 +72,8 @@ class Avalanches(Record):
         Wall-clock time of the run, in seconds.
     """
 
-    sizes: np.ndarray
-    durations: np.ndarray
-    survived: np.ndarray
     network: np.ndarray
-    profiles: Profiles | None
+    traces: Traces | None
     n_inputs: int
     n_networks: int
     width: int
@@ -91,11 +89,6 @@ class Avalanches(Record):
     method: str
     versions: dict
     wall_time_s: float
-
-    @property
-    def n_recorded(self) -> int:
-        """Number of recorded avalanches."""
-        return int(self.sizes.size)
 
     @property
     def surviving_fraction(self) -> float:
@@ -144,7 +137,6 @@ def _dtype_name(dtype) -> str:
     raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
 
 
-_versions = provenance  # old private name, still imported by sparse_networks and resnets
 
 
 def _random_inputs(m, b, n, q0, generator, device, dtype):
@@ -152,7 +144,7 @@ def _random_inputs(m, b, n, q0, generator, device, dtype):
     return math.sqrt(q0) * z / z.norm(dim=-1, keepdim=True)
 
 
-def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_profiles):
+def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_traces):
     """Turn a chunk's norms into the authors' avalanches (vectorised over inputs)."""
     death = chunk.death
     survived = death == depth + 1
@@ -163,21 +155,21 @@ def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_profiles):
     idx = torch.nonzero(recorded).squeeze(1)
     duration = duration[idx]
     excess = chunk.norms[1:, idx].double() - math.sqrt(q0)  # (depth, R): V(l) for l = 1 … depth
-    # sum of V(l) over l = 1 … D, without touching the NaNs written nowhere beyond D
+    # sum of V(l) over l = 1 … T, without touching the NaNs written nowhere beyond T
     take = torch.arange(depth, device=excess.device).unsqueeze(1) < duration.unsqueeze(0)
     total = torch.where(take, excess, 0.0).sum(0)
     sizes = math.sqrt(width) * total
-    profiles = None
-    if record_profiles:
+    traces = None
+    if record_traces:
         values = excess.T[take.T]  # input-major order
         offsets = torch.cat([torch.zeros(1, dtype=torch.int64, device=idx.device), duration.cumsum(0)])
-        profiles = (values.cpu().numpy(), offsets.cpu().numpy())
+        traces = (values.cpu().numpy(), offsets.cpu().numpy())
     return (
         idx.cpu().numpy(),
         sizes.cpu().numpy(),
         duration.cpu().numpy().astype(np.int64),
         survived[idx].cpu().numpy(),
-        profiles,
+        traces,
     )
 
 
@@ -210,7 +202,7 @@ def simulate(
     q0=0.1,
     inputs_per_network=1000,
     activation="tanh",
-    record_profiles=False,
+    record_traces=False,
     seed=0,
     device=None,
     dtype=torch.float32,
@@ -223,7 +215,7 @@ def simulate(
 
     Definitions (the module docstring has them with equations): input of squared norm ``q0``;
     avalanche ends at the first layer k with ‖h^k‖² < q0; recorded when k ≥ 2; V(l) = ‖h^l‖ − √q0
-    for l = 1 … k − 2; D = k − 2; S = √N Σ V; never-ending inputs get D = depth − 3 and are flagged.
+    for l = 1 … k − 2; T = k − 2; S = √N Σ V; never-ending inputs get T = depth − 3 and are flagged.
 
     Parameters
     ----------
@@ -241,7 +233,7 @@ def simulate(
         A new network is drawn every this many inputs (the authors: 1000).
     activation : str
         One of :data:`crit.models.activations.NAMES` (default ``"tanh"``, the paper's).
-    record_profiles : bool
+    record_traces : bool
         Also return V(l) of every avalanche (memory: 8 bytes per layer of every avalanche).
     seed : int
         Seed of the one :class:`torch.Generator` that draws everything. Same seed, same arguments
@@ -275,8 +267,8 @@ def simulate(
     q0 = _validate.real("q0", q0, minimum=0.0, strict_min=True)
     inputs_per_network = _validate.integer("inputs_per_network", inputs_per_network, minimum=1)
     phi = activations.get(activation).torch_fn
-    if not isinstance(record_profiles, (bool, np.bool_)):
-        raise TypeError(f"record_profiles must be True or False, got {record_profiles!r}")
+    if not isinstance(record_traces, (bool, np.bool_)):
+        raise TypeError(f"record_traces must be True or False, got {record_traces!r}")
     seed = _validate.integer("seed", seed, minimum=0)
     dev = resolve_device(device)
     dtype_name = _dtype_name(dtype)
@@ -297,11 +289,11 @@ def simulate(
                 x0, depth=depth, q0=q0, sigma_w2=sigma_w2, sigma_b2=sigma_b2,
                 phi=phi, generator=generator, method=method,
             )
-            idx, sizes, durations, survived, prof = _extract(chunk, depth, q0, width, record_profiles)
+            idx, sizes, durations, survived, prof = _extract(chunk, depth, q0, width, record_traces)
             parts.append((first_network + idx // b, sizes, durations, survived, prof))
             bar.update(m * b)
     return _assemble(
-        parts, record_profiles,
+        parts, record_traces,
         n_inputs=n_inputs, n_networks=n_networks, width=width, depth=depth, sigma_w2=sigma_w2,
         sigma_b2=sigma_b2, q0=q0, inputs_per_network=inputs_per_network, activation=activation,
         seed=seed, device=str(dev), dtype=dtype_name, method=method, versions=provenance(),
@@ -309,24 +301,24 @@ def simulate(
     )
 
 
-def _assemble(parts, record_profiles, **params) -> Avalanches:
+def _assemble(parts, record_traces, **params) -> Avalanches:
     network = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    profiles = None
-    if record_profiles:
+    traces = None
+    if record_traces:
         values = np.concatenate([p[4][0] for p in parts])
         lengths = np.concatenate([np.diff(p[4][1]) for p in parts])
-        profiles = Profiles(values=values, offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+        traces = Traces(values=values, offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
     return Avalanches(
         sizes=np.concatenate([p[1] for p in parts]).astype(np.float64),
         durations=np.concatenate([p[2] for p in parts]).astype(np.int64),
         survived=np.concatenate([p[3] for p in parts]).astype(bool),
         network=network,
-        profiles=profiles,
+        traces=traces,
         **params,
     )
 
 
-def from_weights(inputs, weights, biases=None, *, q0=0.1, activation="tanh", record_profiles=False) -> Avalanches:
+def from_weights(inputs, weights, biases=None, *, q0=0.1, activation="tanh", record_traces=False) -> Avalanches:
     """Avalanches of given inputs through one given network (for tests and for trained weights).
 
     Parameters
@@ -353,9 +345,9 @@ def from_weights(inputs, weights, biases=None, *, q0=0.1, activation="tanh", rec
     phi = activations.get(activation).torch_fn
     start = time.perf_counter()
     chunk = _propagate.propagate_given(inputs.unsqueeze(0), weights, biases, q0=q0, phi=phi)
-    idx, sizes, durations, survived, prof = _extract(chunk, depth, q0, width, record_profiles)
+    idx, sizes, durations, survived, prof = _extract(chunk, depth, q0, width, record_traces)
     return _assemble(
-        [(np.zeros_like(idx), sizes, durations, survived, prof)], record_profiles,
+        [(np.zeros_like(idx), sizes, durations, survived, prof)], record_traces,
         n_inputs=inputs.shape[0], n_networks=1, width=width, depth=depth, sigma_w2=float("nan"),
         sigma_b2=float("nan"), q0=q0, inputs_per_network=inputs.shape[0], activation=activation,
         seed=-1, device=str(inputs.device), dtype=_dtype_name(inputs.dtype), method="given",

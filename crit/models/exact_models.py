@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from crit import _validate
-from crit.profiles import Profiles
-from crit.records import Record
+from crit.models.avalanche_record import AvalancheRecord
+from crit.traces import Traces
 
 __all__ = ["ExactAvalanches", "galton_watson", "finite_population_branching", "random_walk_excursions", "abbm"]
 
 
 @dataclass(frozen=True, eq=False)
-class ExactAvalanches(Record):
+class ExactAvalanches(AvalancheRecord):
     """Avalanches from an exactly solvable model.
 
     Attributes
@@ -48,7 +48,7 @@ class ExactAvalanches(Record):
     survived : numpy.ndarray of bool
         True where the avalanche was still running at the cap (its S and T are censored: drop
         these, or fit with ``xmax``).
-    profiles : Profiles or None
+    traces : Traces or None
         Activity at each time step of each avalanche (None when not kept).
     params : dict
         The model's parameters, the cap and the seed information, for provenance.
@@ -57,10 +57,7 @@ class ExactAvalanches(Record):
     """
 
     model: str
-    sizes: np.ndarray
-    durations: np.ndarray
-    survived: np.ndarray
-    profiles: Profiles | None
+    traces: Traces | None
     params: dict = field(default_factory=dict)
     exact_durations: np.ndarray | None = None
 
@@ -70,23 +67,18 @@ class ExactAvalanches(Record):
         which has no networks, in the place where network records keep their network index."""
         return np.arange(np.asarray(self.sizes).size) % 20
 
-    @property
-    def surviving_fraction(self) -> float:
-        """Fraction of the runs still going at the cap."""
-        return float(np.mean(self.survived))
 
-
-def _profiles_from_steps(ids, values, n):
-    """Profiles from per-step (avalanche id, value) records appended in time order."""
+def _traces_from_steps(ids, values, n):
+    """Traces from per-step (avalanche id, value) records appended in time order."""
     ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
     values = np.concatenate(values) if values else np.zeros(0)
     order = np.argsort(ids, kind="stable")  # stable: time order is kept within each avalanche
     counts = np.bincount(ids, minlength=n)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return Profiles(values=values[order].astype(float), offsets=offsets)
+    return Traces(values=values[order].astype(float), offsets=offsets)
 
 
-def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_profiles=True, max_population=10**12, rng):
+def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_traces=True, max_population=10**12, rng):
     """Galton–Watson trees with Poisson(m) offspring, each started from one individual.
 
     Size S = total number of individuals (seed included); duration T = number of generations
@@ -101,8 +93,8 @@ def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_profiles=True,
         Mean offspring number (branching ratio): < 1 subcritical, 1 critical, > 1 supercritical.
     max_generations : int
         Cap on T; trees alive after it are flagged in ``survived``.
-    keep_profiles : bool
-        Keep the population of every generation (``profiles``).
+    keep_traces : bool
+        Keep the population of every generation (``traces``).
     max_population : int
         A tree whose generation exceeds this is stopped and flagged as survived (supercritical runs).
     rng : numpy.random.Generator or int
@@ -119,7 +111,7 @@ def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_profiles=True,
     durations = np.ones(n_trees, dtype=np.int64)
     alive = np.arange(n_trees)
     pop = np.ones(n_trees, dtype=np.int64)
-    rec_ids, rec_vals = ([alive.copy()], [pop.astype(float)]) if keep_profiles else ([], [])
+    rec_ids, rec_vals = ([alive.copy()], [pop.astype(float)]) if keep_traces else ([], [])
     survived = np.zeros(n_trees, dtype=bool)
     for _ in range(max_generations - 1):
         pop = rng.poisson(m * pop)
@@ -129,7 +121,7 @@ def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_profiles=True,
             break
         sizes[alive] += pop
         durations[alive] += 1
-        if keep_profiles:
+        if keep_traces:
             rec_ids.append(alive.copy())
             rec_vals.append(pop.astype(float))
         big = pop > max_population
@@ -137,12 +129,12 @@ def galton_watson(n_trees, *, m=1.0, max_generations=10_000, keep_profiles=True,
             survived[alive[big]] = True
             alive, pop = alive[~big], pop[~big]
     survived[alive] = True
-    profiles = _profiles_from_steps(rec_ids, rec_vals, n_trees) if keep_profiles else None
+    traces = _traces_from_steps(rec_ids, rec_vals, n_trees) if keep_traces else None
     params = {"m": m, "max_generations": max_generations, "max_population": int(max_population), "offspring": "poisson"}
-    return ExactAvalanches("galton_watson", sizes.astype(float), durations.astype(float), survived, profiles, params)
+    return ExactAvalanches(sizes.astype(float), durations.astype(float), survived, "galton_watson", traces, params)
 
 
-def finite_population_branching(n_runs, *, size, max_generations=100_000, rng):
+def finite_population_branching(n_runs, *, width, max_generations=100_000, rng):
     """Critical branching on N sites: every active site sends Poisson(1) activations to sites drawn
     uniformly; the distinct sites hit are the next generation's active sites.
 
@@ -156,8 +148,8 @@ def finite_population_branching(n_runs, *, size, max_generations=100_000, rng):
     ----------
     n_runs : int
         Avalanches, each started from one active site.
-    size : int
-        N, the number of sites.
+    width : int
+        N, the number of sites (the width of this one-layer-per-generation network).
     max_generations : int
         Cap on T (flagged in ``survived``).
     rng : numpy.random.Generator or int
@@ -167,15 +159,15 @@ def finite_population_branching(n_runs, *, size, max_generations=100_000, rng):
     ExactAvalanches
     """
     n_runs = _validate.integer("n_runs", n_runs, minimum=1)
-    size = _validate.integer("size", size, minimum=1)
+    width = _validate.integer("width", width, minimum=1)
     max_generations = _validate.integer("max_generations", max_generations, minimum=1)
     rng = _validate.rng("rng", rng, allow_seed=True)
     sizes, durations = np.ones(n_runs, np.int64), np.ones(n_runs, np.int64)
     alive, pop = np.arange(n_runs), np.ones(n_runs, np.int64)
     for _ in range(max_generations - 1):
         parent = np.repeat(np.arange(alive.size), rng.poisson(pop))
-        hit = np.unique(parent * size + rng.integers(size, size=parent.size))
-        pop = np.bincount(hit // size, minlength=alive.size)
+        hit = np.unique(parent * width + rng.integers(width, size=parent.size))
+        pop = np.bincount(hit // width, minlength=alive.size)
         keep = pop > 0
         alive, pop = alive[keep], pop[keep]
         if alive.size == 0:
@@ -184,24 +176,24 @@ def finite_population_branching(n_runs, *, size, max_generations=100_000, rng):
         durations[alive] += 1
     survived = np.zeros(n_runs, bool)
     survived[alive] = True
-    params = {"size": size, "max_generations": max_generations, "offspring": "poisson", "m": 1.0}
-    return ExactAvalanches("finite_population_branching", sizes.astype(float), durations.astype(float), survived,
+    params = {"width": width, "max_generations": max_generations, "offspring": "poisson", "m": 1.0}
+    return ExactAvalanches(sizes.astype(float), durations.astype(float), survived, "finite_population_branching",
                            None, params)
 
 
-def random_walk_excursions(n_walks, *, max_steps=100_000, keep_profiles=True, rng):
+def random_walk_excursions(n_walks, *, max_steps=100_000, keep_traces=True, rng):
     """Simple random walks started at 1, stopped on first reaching 0 (absorbed free Brownian motion).
 
     Duration T = number of steps (odd; P(T = 2k + 1) = C_k / 2^(2k+1), Catalan C_k, so
     P(T) ~ T^-3/2); size S = sum of the heights x_t over t < T (the area, ⟨S | T⟩ ≈ 0.64 T^3/2,
-    so tau = 4/3); the profile is x_0 = 1, x_1, ..., x_{T-1}.
+    so tau = 4/3); the trace is x_0 = 1, x_1, ..., x_{T-1}.
 
     Parameters
     ----------
     n_walks : int
     max_steps : int
         Cap on T; walks not absorbed by then are flagged in ``survived``.
-    keep_profiles : bool
+    keep_traces : bool
     rng : numpy.random.Generator or int
 
     Returns
@@ -219,7 +211,7 @@ def random_walk_excursions(n_walks, *, max_steps=100_000, keep_profiles=True, rn
     for _ in range(max_steps):
         sizes[alive] += height
         durations[alive] += 1
-        if keep_profiles:
+        if keep_traces:
             rec_ids.append(alive.copy())
             rec_vals.append(height.astype(float))
         height = height + 2 * (rng.random(alive.size) < 0.5) - 1
@@ -229,12 +221,12 @@ def random_walk_excursions(n_walks, *, max_steps=100_000, keep_profiles=True, rn
             break
     survived = np.zeros(n_walks, dtype=bool)
     survived[alive] = True
-    profiles = _profiles_from_steps(rec_ids, rec_vals, n_walks) if keep_profiles else None
-    return ExactAvalanches("random_walk", sizes.astype(float), durations.astype(float), survived, profiles,
+    traces = _traces_from_steps(rec_ids, rec_vals, n_walks) if keep_traces else None
+    return ExactAvalanches(sizes.astype(float), durations.astype(float), survived, "random_walk", traces,
                            {"start": 1, "max_steps": max_steps})
 
 
-def abbm(n_runs, *, c=0.0, v0=0.1, dt=2e-3, max_time=100.0, keep_profiles=False, rng):
+def abbm(n_runs, *, c=0.0, v0=0.1, dt=2e-3, max_time=100.0, keep_traces=False, rng):
     """ABBM (mean-field Barkhausen) avalanches: dv = c dt + sqrt(2 v) dW from v0 until v <= 0.
 
     The velocity v is a squared Bessel process of dimension 2c (up to a factor 2), so the duration
@@ -255,7 +247,7 @@ def abbm(n_runs, *, c=0.0, v0=0.1, dt=2e-3, max_time=100.0, keep_profiles=False,
         Euler–Maruyama time step (model time units); dt << v0 keeps the discretisation error small.
     max_time : float
         Cap on the simulated duration; runs still going are flagged in ``survived``.
-    keep_profiles : bool
+    keep_traces : bool
         Keep v(t) at every step (memory grows like n_runs × mean duration / dt).
     rng : numpy.random.Generator or int
 
@@ -279,7 +271,7 @@ def abbm(n_runs, *, c=0.0, v0=0.1, dt=2e-3, max_time=100.0, keep_profiles=False,
     for _ in range(int(np.ceil(max_time / dt))):
         sizes[alive] += v * dt
         steps[alive] += 1
-        if keep_profiles:
+        if keep_traces:
             rec_ids.append(alive.copy())
             rec_vals.append(v.copy())
         v = v + c * dt + sq * np.sqrt(v) * rng.standard_normal(alive.size)
@@ -289,6 +281,6 @@ def abbm(n_runs, *, c=0.0, v0=0.1, dt=2e-3, max_time=100.0, keep_profiles=False,
             break
     survived = np.zeros(n_runs, dtype=bool)
     survived[alive] = True
-    profiles = _profiles_from_steps(rec_ids, rec_vals, n_runs) if keep_profiles else None
+    traces = _traces_from_steps(rec_ids, rec_vals, n_runs) if keep_traces else None
     params = {"c": c, "v0": v0, "dt": dt, "max_time": max_time}
-    return ExactAvalanches("abbm", sizes, steps * dt, survived, profiles, params, exact_durations=exact)
+    return ExactAvalanches(sizes, steps * dt, survived, "abbm", traces, params, exact_durations=exact)

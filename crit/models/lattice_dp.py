@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.models.exact_models import ExactAvalanches, _profiles_from_steps
+from crit.models.exact_models import ExactAvalanches, _traces_from_steps
 from crit.records import Record
 
 __all__ = ["P_C", "DELTA", "THETA", "AVALANCHE_EXPONENTS", "Spreading", "bond_dp", "spreading"]
@@ -83,7 +83,7 @@ def _grow(n_runs, p, max_steps, rng, on_step):
     return run  # pragma: no cover - max_steps >= 1 returns inside the loop
 
 
-def bond_dp(n_runs, *, p=P_C, max_steps=2000, keep_profiles=False, rng) -> ExactAvalanches:
+def bond_dp(n_runs, *, p=P_C, max_steps=2000, keep_traces=False, rng) -> ExactAvalanches:
     """Avalanches of 1+1-D directed bond percolation, each grown from one active site.
 
     Size S = total number of active sites over all times (seed included); duration T = number of
@@ -99,7 +99,7 @@ def bond_dp(n_runs, *, p=P_C, max_steps=2000, keep_profiles=False, rng) -> Exact
     max_steps : int
         Cap on T, in time steps; clusters alive after it are flagged in ``survived`` (their S and
         T are censored: drop them, or fit durations with ``xmax = max_steps``).
-    keep_profiles : bool
+    keep_traces : bool
         Keep the number of active sites at every step of every cluster.
     rng : numpy.random.Generator or int
 
@@ -125,17 +125,17 @@ def bond_dp(n_runs, *, p=P_C, max_steps=2000, keep_profiles=False, rng) -> Exact
     def on_step(t, ids, counts):
         sizes[ids] += counts
         durations[ids] += 1
-        if keep_profiles:
+        if keep_traces:
             rec_ids.append(ids)
             rec_vals.append(counts.astype(float))
 
     alive = _grow(n_runs, p, max_steps, rng, on_step)
     survived = np.zeros(n_runs, dtype=bool)
     survived[alive] = True
-    profiles = _profiles_from_steps(rec_ids, rec_vals, n_runs) if keep_profiles else None
+    traces = _traces_from_steps(rec_ids, rec_vals, n_runs) if keep_traces else None
     params = {"p": p, "max_steps": max_steps, "lattice": "1+1-D bond DP, light-cone wide"}
-    return ExactAvalanches("directed_percolation", sizes.astype(float), durations.astype(float), survived,
-                           profiles, params)
+    return ExactAvalanches(sizes.astype(float), durations.astype(float), survived, "directed_percolation",
+                           traces, params)
 
 
 def spreading(n_runs, *, p=P_C, max_steps=1000, rng) -> Spreading:

@@ -32,8 +32,8 @@ import torch
 from torch import nn
 
 from crit import _validate
-from crit.models.avalanches import _versions
-from crit.records import Record
+from crit.models.avalanche_record import AvalancheRecord
+from crit.records import provenance
 
 __all__ = ["LAYERS", "resnet", "module_norms", "ModuleAvalanches", "module_avalanches", "measure"]
 
@@ -169,7 +169,7 @@ def module_norms(model: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
 
 
 @dataclass(frozen=True, eq=False)
-class ModuleAvalanches(Record):
+class ModuleAvalanches(AvalancheRecord):
     """Avalanches of untrained ResNets measured module by module.
 
     Attributes
@@ -190,9 +190,6 @@ class ModuleAvalanches(Record):
     wall_time_s : float
     """
 
-    sizes: np.ndarray
-    durations: np.ndarray
-    survived: np.ndarray
     network: np.ndarray
     thresholds: np.ndarray
     depth: int
@@ -207,10 +204,6 @@ class ModuleAvalanches(Record):
     n_networks: int
     versions: dict
     wall_time_s: float
-
-    @property
-    def surviving_fraction(self) -> float:
-        return float(self.survived.mean())
 
 
 def _avalanches(q: torch.Tensor, theta: torch.Tensor):
@@ -275,7 +268,7 @@ def module_avalanches(*, depth=18, base_width=64, image_size=32, std=1.0, n_cali
     return ModuleAvalanches(
         sizes, durations, survived, network, np.array(thresholds), int(depth), int(base_width), image_size, std,
         n_calibration, n_inputs, per, seed, int(len(thresholds[0])), n_networks,
-        _versions(),
+        provenance(),
         time.perf_counter() - start,
     )
 

@@ -20,7 +20,7 @@ Two changes give both, and this module is the network that has them:
 
 An input is a single active unit in layer 0 (the perturbation); the avalanche is the activity it
 spreads. Size S = number of active units summed over layers (the seed included), duration
-D = number of layers with at least one active unit (the seed's layer counts), the convention of
+T = number of layers with at least one active unit (the seed's layer counts), the convention of
 :func:`crit.models.exact_models.galton_watson`. An avalanche still active after ``depth`` layers is
 flagged in ``survived``.
 
@@ -42,9 +42,9 @@ import numpy as np
 from scipy import stats
 
 from crit import _validate
-from crit.models.avalanches import _versions
-from crit.profiles import Profiles
-from crit.records import Record
+from crit.models.avalanche_record import AvalancheRecord
+from crit.records import provenance
+from crit.traces import Traces
 
 __all__ = ["SparseAvalanches", "branching_ratio", "critical_sigma_w2", "survival", "effective_duration_exponent", "draw_rows", "LazyNetwork", "propagate", "simulate"]
 
@@ -165,7 +165,7 @@ class LazyNetwork:
         return self._targets[layer][pos], self._weights[layer][pos]
 
 
-def propagate(seeds, network, *, width: int, threshold: float, depth: int, record_profiles=False):
+def propagate(seeds, network, *, width: int, threshold: float, depth: int, record_traces=False):
     """Spread the activity of single-unit inputs through a network, event by event.
 
     Parameters
@@ -179,7 +179,7 @@ def propagate(seeds, network, *, width: int, threshold: float, depth: int, recor
     threshold : float
     depth : int
         Layers to run after the input layer.
-    record_profiles : bool
+    record_traces : bool
         Return the number of active units of every layer of every input as well.
 
     Returns
@@ -188,12 +188,12 @@ def propagate(seeds, network, *, width: int, threshold: float, depth: int, recor
     survived : numpy.ndarray of bool
         Still active after the last layer.
     counts : numpy.ndarray of int64, shape (n_inputs, layers run + 1), or None
-        Active units per layer (layer 0 first), when ``record_profiles``.
+        Active units per layer (layer 0 first), when ``record_traces``.
     """
     seeds = np.asarray(seeds, dtype=np.int64)
     n = seeds.size
     sizes, durations = np.ones(n, np.int64), np.ones(n, np.int64)
-    counts = [np.ones(n, np.int64)] if record_profiles else None
+    counts = [np.ones(n, np.int64)] if record_traces else None
     who, unit = np.arange(n, dtype=np.int64), seeds
     layer = 0
     while who.size and layer < depth:
@@ -205,16 +205,16 @@ def propagate(seeds, network, *, width: int, threshold: float, depth: int, recor
         active = np.bincount(who, minlength=n)
         sizes += active
         durations += active > 0
-        if record_profiles:
+        if record_traces:
             counts.append(active)
         layer += 1
     survived = np.zeros(n, bool)
     survived[who] = True
-    return sizes, durations, survived, (np.stack(counts, axis=1) if record_profiles else None)
+    return sizes, durations, survived, (np.stack(counts, axis=1) if record_traces else None)
 
 
 @dataclass(frozen=True, eq=False)
-class SparseAvalanches(Record):
+class SparseAvalanches(AvalancheRecord):
     """Avalanches of a sparse threshold network, with every parameter that made them.
 
     Attributes
@@ -222,24 +222,21 @@ class SparseAvalanches(Record):
     sizes : numpy.ndarray of int64
         S, active units summed over layers (seed included).
     durations : numpy.ndarray of int64
-        D, layers with at least one active unit (the seed's layer counts).
+        T, layers with at least one active unit (the seed's layer counts).
     survived : numpy.ndarray of bool
         Still active after ``depth`` layers (censored).
     network : numpy.ndarray of int64
         Network index of each avalanche (every input gives one).
-    profiles : Profiles or None
-        Active units per layer, layers 0 … D − 1, when ``record_profiles``.
+    traces : Traces or None
+        Active units per layer, layers 0 … T − 1, when ``record_traces``.
     n_inputs, n_networks, width, depth, sigma_w2, fan_out, threshold, inputs_per_network, seed
         The arguments of :func:`simulate`.
     versions : dict
     wall_time_s : float
     """
 
-    sizes: np.ndarray
-    durations: np.ndarray
-    survived: np.ndarray
     network: np.ndarray
-    profiles: Profiles | None
+    traces: Traces | None
     n_inputs: int
     n_networks: int
     width: int
@@ -252,14 +249,9 @@ class SparseAvalanches(Record):
     versions: dict
     wall_time_s: float
 
-    @property
-    def surviving_fraction(self) -> float:
-        """Fraction of the inputs still active after the last layer."""
-        return float(self.survived.mean())
-
 
 def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inputs_per_network, seed=0,
-             record_profiles=False) -> SparseAvalanches:
+             record_traces=False) -> SparseAvalanches:
     """Avalanches started by single active units in random sparse threshold networks.
 
     A network (``depth`` layers of :func:`draw_rows`, drawn lazily by :class:`LazyNetwork`) serves ``inputs_per_network``
@@ -281,7 +273,7 @@ def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inpu
     n_inputs, inputs_per_network : int
     seed : int
         Seed of the one ``numpy.random.Generator`` that draws inputs and weights.
-    record_profiles : bool
+    record_traces : bool
 
     Returns
     -------
@@ -299,21 +291,21 @@ def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inpu
     seed = _validate.integer("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
-    parts, profiles = [], []
+    parts, traces = [], []
     n_networks = -(-n_inputs // per)
     for net in range(n_networks):
         b = min(per, n_inputs - net * per)
         seeds = rng.integers(width, size=b)
         network = LazyNetwork(width, fan_out, sigma_w2, rng)
         s, d, alive, counts = propagate(seeds, network, width=width, threshold=threshold, depth=depth,
-                                        record_profiles=record_profiles)
+                                        record_traces=record_traces)
         parts.append((s, d, alive, np.full(b, net, np.int64)))
-        if record_profiles:
-            profiles.extend(counts[i, : d[i]].astype(float) for i in range(b))
+        if record_traces:
+            traces.extend(counts[i, : d[i]].astype(float) for i in range(b))
     sizes, durations, survived, network = (np.concatenate(x) for x in zip(*parts))
     return SparseAvalanches(
-        sizes, durations, survived, network, Profiles.from_list(profiles) if record_profiles else None,
+        sizes, durations, survived, network, Traces.from_list(traces) if record_traces else None,
         n_inputs, n_networks, width, depth, sigma_w2, fan_out, threshold, per, seed,
-        _versions(),
+        provenance(),
         time.perf_counter() - start,
     )

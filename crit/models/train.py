@@ -31,9 +31,9 @@ import torch
 from tqdm import tqdm
 
 from crit import _validate
-from crit.models.avalanches import _versions, resolve_device
+from crit.models.avalanches import resolve_device
 from crit.models.datasets import Dataset
-from crit.records import Record
+from crit.records import Record, provenance
 
 __all__ = ["Training", "train", "OPTIMIZERS"]
 
@@ -250,6 +250,6 @@ def _train(dataset, sw, sb, width, depth, steps, batch_size, lr, optimizer, targ
         eval_steps=eval_arr, train_loss=np.nan_to_num(np.stack(losses, axis=1), nan=np.inf),
         test_curve=curve, steps_to_target=steps_to_target.astype(float), dataset=dataset.name, width=width,
         depth=depth, steps=steps, batch_size=batch_size, lr=lr, optimizer=optimizer,
-        target_accuracy=target_accuracy, seed=seed, device=str(dev), versions=_versions(),
+        target_accuracy=target_accuracy, seed=seed, device=str(dev), versions=provenance(),
         wall_time_s=time.perf_counter() - start,
     )

@@ -10,20 +10,26 @@ Fit exponents by maximum likelihood (:func:`fit_power_law`), test them (:func:`b
     >>> stats.bootstrap_pvalue(sizes, fit, n_sets=1000, rng=0).p     # doctest: +SKIP
 """
 
-from crit.analysis.stats.binning import CCDF, BinnedPDF, ccdf, equal_count_pdf, log_binned_pdf
+from crit.analysis.stats.binning import (
+    CCDF,
+    BinnedPDF,
+    ccdf,
+    equal_count_pdf,
+    log_binned_pdf,
+)
 from crit.analysis.stats.compare import ALTERNATIVES, LikelihoodRatio, compare_to
 from crit.analysis.stats.goodness import BootstrapResult, bootstrap_pvalue
 from crit.analysis.stats.powerlaw import PowerLawFit, fit_power_law, sample_power_law
-from crit.analysis.stats.support import support_search
 from crit.analysis.stats.scaling import (
     CracklingCheck,
     GammaFit,
     ShapeCollapse,
     crackling_check,
     gamma_from_sizes,
-    mean_profiles,
+    mean_traces,
     shape_collapse,
 )
+from crit.analysis.stats.support import support_search
 
 __all__ = [
     "ALTERNATIVES",
@@ -43,7 +49,7 @@ __all__ = [
     "fit_power_law",
     "gamma_from_sizes",
     "log_binned_pdf",
-    "mean_profiles",
+    "mean_traces",
     "sample_power_law",
     "shape_collapse",
     "support_search",

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.records import Record
 from crit.analysis.stats import _checks
+from crit.records import Record
 
 __all__ = ["BinnedPDF", "CCDF", "log_binned_pdf", "equal_count_pdf", "ccdf"]
 

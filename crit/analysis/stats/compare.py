@@ -19,9 +19,9 @@ import numpy as np
 from scipy import integrate, optimize, special, stats
 
 from crit import _validate
-from crit.records import Record
 from crit.analysis.stats import _checks
 from crit.analysis.stats.powerlaw import PowerLawFit, log_pdf
+from crit.records import Record
 
 __all__ = ["LikelihoodRatio", "compare_to", "ALTERNATIVES"]
 

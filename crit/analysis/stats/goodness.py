@@ -15,9 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.records import Record
 from crit.analysis.stats import _checks, xmin_search
-from crit.analysis.stats.powerlaw import PowerLawFit, _fit_fixed, sample_power_law, tail_ks
+from crit.analysis.stats.powerlaw import (
+    PowerLawFit,
+    _fit_fixed,
+    sample_power_law,
+    tail_ks,
+)
+from crit.records import Record
 
 __all__ = ["BootstrapResult", "bootstrap_pvalue"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.records import Record
 from crit.analysis.stats import _checks, _laws, xmin_search
+from crit.records import Record
 
 __all__ = ["KS_CONVENTIONS", "PowerLawFit", "fit_power_law", "sample_power_law", "log_pdf", "tail_ks"]
 

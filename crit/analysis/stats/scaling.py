@@ -1,7 +1,7 @@
 """Crackling-noise scaling: ⟨S⟩(T) ~ T^gamma, the crackling relation, and the shape collapse.
 
 With P(S) ~ S^-tau, P(T) ~ T^-alpha and ⟨S⟩(T) ~ T^gamma (gamma = 1/(sigma nu z)), scaling theory
-gives gamma = (alpha - 1)/(tau - 1), and the mean profile of avalanches of duration T is
+gives gamma = (alpha - 1)/(tau - 1), and the mean trace of avalanches of duration T is
 ⟨s(t, T)⟩ = T^(gamma - 1) F(t/T) (Sethna, Dahmen & Myers, Nature 410, 242 (2001); Friedman et al.,
 PRL 108, 208102 (2012)). The three estimates of gamma are computed here the way the paper's authors
 did (arXiv:2509.22649, code `stats.estimate_gamma_SD`, `plots.gamma_shape_collapse`) and, where
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.profiles import Profiles
 from crit.records import Record
+from crit.traces import Traces
 
 __all__ = ["GammaFit", "CracklingCheck", "ShapeCollapse", "gamma_from_sizes", "crackling_check", "shape_collapse",
-           "mean_profiles"]
+           "mean_traces"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,7 +190,7 @@ def crackling_check(size_fit, duration_fit, gamma_fit) -> CracklingCheck:
 
 @dataclass(frozen=True, eq=False)
 class ShapeCollapse(Record):
-    """Collapse of mean avalanche profiles ⟨s(t, T)⟩ T^-(gamma - 1) against t/T.
+    """Collapse of mean avalanche traces ⟨s(t, T)⟩ T^-(gamma - 1) against t/T.
 
     Attributes
     ----------
@@ -200,11 +200,11 @@ class ShapeCollapse(Record):
     gammas, errors : numpy.ndarray
         The grid searched and the normalised mean-squared error NMSE(gamma) at each point.
     durations, counts : numpy.ndarray
-        Durations T whose mean profiles were used and how many avalanches each averaged.
+        Durations T whose mean traces were used and how many avalanches each averaged.
     u : numpy.ndarray
-        Rescaled time t/T at which the profiles were resampled (bin midpoints (i + 1/2)/n_grid).
+        Rescaled time t/T at which the traces were resampled (bin midpoints (i + 1/2)/n_grid).
     curves : numpy.ndarray
-        Rescaled mean profiles at the best gamma, shape (len(durations), len(u)), for plotting.
+        Rescaled mean traces at the best gamma, shape (len(durations), len(u)), for plotting.
     mean_curve : numpy.ndarray
         Their average over durations (the scaling function F(u), up to a constant).
     at_edge : bool
@@ -223,17 +223,17 @@ class ShapeCollapse(Record):
     at_edge: bool
 
 
-def mean_profiles(profiles, durations, *, dmin, dmax, min_count):
-    """Mean profile of the avalanches of each duration in [dmin, dmax] with >= min_count of them.
+def mean_traces(traces, durations, *, dmin, dmax, min_count):
+    """Mean trace of the avalanches of each duration in [dmin, dmax] with >= min_count of them.
 
-    Returns (durations_used, counts, list of mean profiles).
+    Returns (durations_used, counts, list of mean traces).
     """
-    if not isinstance(profiles, Profiles):
-        raise TypeError(f"profiles must be a crit.profiles.Profiles record, got {type(profiles).__name__}")
+    if not isinstance(traces, Traces):
+        raise TypeError(f"traces must be a crit.traces.Traces record, got {type(traces).__name__}")
     d = _validate.finite_array("durations", durations)
-    if d.size != len(profiles):
-        raise ValueError(f"durations has {d.size} entries but profiles holds {len(profiles)} avalanches")
-    lengths = profiles.lengths
+    if d.size != len(traces):
+        raise ValueError(f"durations has {d.size} entries but traces holds {len(traces)} avalanches")
+    lengths = traces.lengths
     sel = (d >= dmin) & (d <= dmax)
     values, counts = np.unique(d[sel], return_counts=True)
     keep = counts >= min_count
@@ -243,35 +243,35 @@ def mean_profiles(profiles, durations, *, dmin, dmax, min_count):
         L = lengths[idx]
         if np.any(L != L[0]) or L[0] < 2:
             raise ValueError(
-                f"the {idx.size} profiles of duration {T} must all have the same length >= 2, "
+                f"the {idx.size} traces of duration {T} must all have the same length >= 2, "
                 f"got lengths {np.unique(L)[:5]}"
             )
-        block = profiles.values[profiles.offsets[idx][:, None] + np.arange(L[0])]
+        block = traces.values[traces.offsets[idx][:, None] + np.arange(L[0])]
         used.append((T, cnt))
         means.append(block.mean(axis=0))
     if len(used) < 2:
         raise ValueError(
-            f"only {len(used)} duration(s) in [{dmin}, {dmax}] have >= {min_count} profiles; at least 2 "
+            f"only {len(used)} duration(s) in [{dmin}, {dmax}] have >= {min_count} traces; at least 2 "
             "are needed for a collapse (widen the range or lower min_count)"
         )
     T, cnt = map(np.asarray, zip(*used))
     return T.astype(float), cnt.astype(np.int64), means
 
 
-def shape_collapse(profiles, durations, *, dmin, dmax, min_count=20, n_grid=50, gamma_range=(1.0, 3.0), gamma_step=0.01):
-    """Find gamma that best collapses the mean avalanche profiles (paper-method §5.3).
+def shape_collapse(traces, durations, *, dmin, dmax, min_count=20, n_grid=50, gamma_range=(1.0, 3.0), gamma_step=0.01):
+    """Find gamma that best collapses the mean avalanche traces (paper-method §5.3).
 
-    For each duration T in ``[dmin, dmax]`` with at least ``min_count`` avalanches, the mean profile
+    For each duration T in ``[dmin, dmax]`` with at least ``min_count`` avalanches, the mean trace
     is resampled by linear interpolation from t = (i + 1/2)/T to u = (j + 1/2)/n_grid and scaled by
     T^-(gamma - 1); NMSE(gamma) = sum (scaled - mean over T)^2 / sum (mean over T)^2 is minimised on a
     grid of step ``gamma_step`` over ``gamma_range``.
 
     Parameters
     ----------
-    profiles : crit.profiles.Profiles
-        One profile per avalanche.
+    traces : crit.traces.Traces
+        One trace per avalanche.
     durations : array_like
-        Duration of each avalanche (used to group profiles; authors: 60 < T < 250).
+        Duration of each avalanche (used to group traces; authors: 60 < T < 250).
     dmin, dmax : float
     min_count : int
         Authors: 20.
@@ -291,7 +291,7 @@ def shape_collapse(profiles, durations, *, dmin, dmax, min_count=20, n_grid=50, 
     g0 = _validate.real("gamma_range[0]", gamma_range[0])
     g1 = _validate.real("gamma_range[1]", gamma_range[1], minimum=g0, strict_min=True)
     step = _validate.real("gamma_step", gamma_step, minimum=0.0, strict_min=True)
-    T, counts, means = mean_profiles(profiles, durations, dmin=dmin, dmax=dmax, min_count=min_count)
+    T, counts, means = mean_traces(traces, durations, dmin=dmin, dmax=dmax, min_count=min_count)
     u = (np.arange(n_grid) + 0.5) / n_grid
     resampled = np.stack([np.interp(u, (np.arange(m.size) + 0.5) / m.size, m) for m in means])
     gammas = np.arange(g0, g1 + step / 2, step)

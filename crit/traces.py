@@ -1,9 +1,9 @@
-"""Ragged avalanche profiles: one activity time series per avalanche, stored flat.
+"""Ragged avalanche traces: one activity time series per avalanche, stored flat.
 
-Avalanche ``i`` has the profile ``values[offsets[i]:offsets[i + 1]]`` (activity per time step,
+Avalanche ``i`` has the trace ``values[offsets[i]:offsets[i + 1]]`` (activity per time step,
 in the units of the activity it was measured from), so ``offsets`` has one more entry than there
 are avalanches, starts at 0 and ends at ``len(values)``. Storing them flat keeps millions of short
-profiles in two arrays, which save to ``.npz`` through :class:`crit.records.Record`.
+traces in two arrays, which save to ``.npz`` through :class:`crit.records.Record`.
 """
 
 from __future__ import annotations
@@ -14,24 +14,24 @@ import numpy as np
 
 from crit.records import Record
 
-__all__ = ["Profiles"]
+__all__ = ["Traces"]
 
 
 @dataclass(frozen=True, eq=False)
-class Profiles(Record):
-    """Ragged collection of avalanche profiles.
+class Traces(Record):
+    """Ragged collection of avalanche traces.
 
     Parameters
     ----------
     values : numpy.ndarray
-        All profiles concatenated, shape ``(offsets[-1],)``.
+        All traces concatenated, shape ``(offsets[-1],)``.
     offsets : numpy.ndarray
         Integer start positions, shape ``(n_avalanches + 1,)``, non-decreasing, ``offsets[0] == 0``
         and ``offsets[-1] == len(values)``.
 
     Examples
     --------
-    >>> p = Profiles.from_list([[1.0, 2.0, 1.0], [1.0]])
+    >>> p = Traces.from_list([[1.0, 2.0, 1.0], [1.0]])
     >>> len(p), p.lengths.tolist(), p[0].tolist()
     (2, [3, 1], [1.0, 2.0, 1.0])
     """
@@ -64,23 +64,23 @@ class Profiles(Record):
     def __getitem__(self, i) -> np.ndarray:
         n = len(self)
         if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
-            raise TypeError(f"Profiles index must be an integer, got {i!r} ({type(i).__name__})")
+            raise TypeError(f"Traces index must be an integer, got {i!r} ({type(i).__name__})")
         i = int(i)
         if i < 0:
             i += n
         if not 0 <= i < n:
-            raise IndexError(f"profile index {i} out of range for {n} profiles")
+            raise IndexError(f"trace index {i} out of range for {n} traces")
         return self.values[self.offsets[i] : self.offsets[i + 1]]
 
     @property
     def lengths(self) -> np.ndarray:
-        """Number of time steps of each profile, shape ``(n_avalanches,)``."""
+        """Number of time steps of each trace, shape ``(n_avalanches,)``."""
         return np.diff(self.offsets)
 
     @classmethod
-    def from_list(cls, profiles) -> Profiles:
+    def from_list(cls, traces) -> Traces:
         """Build from a sequence of 1-D arrays (one per avalanche)."""
-        arrays = [np.asarray(p, dtype=float).ravel() for p in profiles]
+        arrays = [np.asarray(p, dtype=float).ravel() for p in traces]
         lengths = np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         values = np.concatenate(arrays) if arrays else np.zeros(0)
