@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import pytest
 
 from crit.analysis import phases
 from crit.chapters import phase_diagram as chapter
@@ -26,18 +25,6 @@ def test_profiles_hold_todays_sizes():
     assert (ci.narrow_n_inputs, ci.narrow_inputs_per_network, ci.narrow_depth(64)) == (600, 40, 128)
     assert paper.narrow_widths == (64, 128, 256, 512, 1024) and len(paper.narrow_offsets) == 17
     assert (paper.narrow_n_inputs, paper.narrow_inputs_per_network) == (10_000, 200)
-
-
-def test_unknown_profile_names_the_valid_ones():
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        chapter.PROFILES["huge"]
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        chapter.compute("huge")
-
-
-def test_compute_rejects_a_wrong_profile_type():
-    with pytest.raises(TypeError, match="PhaseDiagramSettings"):
-        chapter.compute({"widths": (8,)})
 
 
 TINY = dataclasses.replace(

@@ -23,20 +23,6 @@ def test_profiles_hold_todays_sizes():
     assert (ci.profile, paper.profile) == ("ci", "paper")
 
 
-def test_an_unknown_profile_names_the_valid_ones():
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        chapter.PROFILES["large"]
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        chapter.compute("large")
-
-
-def test_compute_rejects_a_profile_of_the_wrong_type():
-    with pytest.raises(TypeError, match="QuasiCriticalScalingSettings"):
-        chapter.compute(3)
-    with pytest.raises(TypeError, match="QuasiCriticalScalingSettings"):
-        chapter.compute(dataclasses.asdict(chapter.PROFILES["ci"]))
-
-
 TINY = dataclasses.replace(
     chapter.PROFILES["ci"], width=24, depth=48, n_inputs=20_000, inputs_per_network=500, collapse_range=(5, 20, 10),
     n_resamples=10, n_sets=0, gamma_min_count=10, sweep_sigma_b2=(0.0, 1e-4), drive_n_inputs=6000, drive_inputs_per_network=300,

@@ -6,7 +6,6 @@ import dataclasses
 
 import matplotlib
 import numpy as np
-import pytest
 
 from crit.book import style
 from crit.chapters import susceptibility_predicts_learning as chapter
@@ -31,18 +30,6 @@ def test_profiles_hold_todays_values():
     # the engine's grid: refine steps per training step, every refine-th point a training value
     np.testing.assert_array_equal(ci.scan_sigma_w2(), np.geomspace(0.5, 4.0, 22))
     np.testing.assert_allclose(ci.scan_sigma_w2()[::3], ci.sigma_w2.values(), rtol=1e-12)
-
-
-def test_unknown_profile_names_the_valid_ones():
-    with pytest.raises(ValueError, match="ci.*paper"):
-        chapter.PROFILES["laptop"]
-    with pytest.raises(ValueError, match="ci.*paper"):
-        chapter.compute("laptop")
-
-
-def test_compute_rejects_a_wrong_typed_profile():
-    with pytest.raises(TypeError, match="SusceptibilityPredictsLearningSettings"):
-        chapter.compute({"width": 8})
 
 
 def test_tiny_compute_end_to_end(tmp_path, monkeypatch):

@@ -52,18 +52,6 @@ def test_seeds_are_todays_offsets():
     assert chapter._seed(seed, "resnet", 2) == 7 + 90_002
 
 
-def test_unknown_profile_names_the_valid_ones():
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        chapter.PROFILES["laptop"]
-    with pytest.raises(ValueError, match="'ci', 'paper'"):
-        chapter.compute("laptop")
-
-
-def test_compute_rejects_a_wrong_profile_type():
-    with pytest.raises(TypeError, match="UniversalityClassesSettings"):
-        chapter.compute(TINY.as_dict())
-
-
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():

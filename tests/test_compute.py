@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from crit import chapters
 from crit.book import compute
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def test_every_notebook_has_a_compute_step():
-    notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.py")}
-    assert notebooks == set(chapters.names())
-    for name in notebooks:
-        assert callable(chapters.load(name).compute)
 
 
 def test_compute_fills_the_cache_that_the_chapter_reads(tmp_path, monkeypatch):

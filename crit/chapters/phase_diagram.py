@@ -188,15 +188,6 @@ def _seed(seed: int, *label) -> int:
     raise ValueError(f"no seed for the run {label!r}")
 
 
-def _settings(profile) -> PhaseDiagramSettings:
-    if isinstance(profile, str):
-        return PROFILES[profile]
-    if not isinstance(profile, PhaseDiagramSettings):
-        raise TypeError(f"profile must be a profile name {tuple(PROFILES)} or a PhaseDiagramSettings, "
-                        f"got {type(profile).__name__}")
-    return profile
-
-
 def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiagramResults:
     """Run (or read from the results cache) every scan of the page and locate its peaks and ridges.
 
@@ -216,7 +207,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
     -------
     PhaseDiagramResults
     """
-    s = _settings(profile)
+    s = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
     run = functools.partial(cached_call, phases.PhaseScan, phases.scan,
                             device=av.resolve_device(device), progress=progress)

@@ -170,14 +170,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
     progress : bool
         Show progress bars.
     """
-    if isinstance(profile, str):
-        settings = PROFILES[profile]
-    elif isinstance(profile, QuasiCriticalScalingSettings):
-        settings = profile
-    else:
-        raise TypeError(f"profile must be a name of {tuple(PROFILES)} or a QuasiCriticalScalingSettings, "
-                        f"got {type(profile).__name__}")
-    s = settings
+    s = PROFILES.resolve(profile)
     dev = avalanches.resolve_device(device)
     sigma_w2 = s.sigma_w2 if s.sigma_w2 is not None else float(theory.finite_width_critical_sigma_w2(s.width))
     point = cached_call(
@@ -190,7 +183,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
         n_inputs=s.drive_n_inputs, inputs_per_network=s.drive_inputs_per_network,
         ridge_sigma_w2=s.ridge_sigma_w2.values(), ridge_n_inputs=s.ridge_n_inputs, seed=_seed(seed, "drives"),
         n_resamples=max(10, s.n_resamples // 2), device=dev, progress=progress)
-    return QuasiCriticalScalingResults(settings=settings, seed=seed, point=point, sweep=sweep,
+    return QuasiCriticalScalingResults(settings=s, seed=seed, point=point, sweep=sweep,
                                        **_derived(point, sweep))
 
 

@@ -136,6 +136,25 @@ class Profiles(Mapping):
                 raise TypeError(f"profile {name!r} must be a Settings dataclass, got {type(settings).__name__}")
             self._profiles[name] = dataclasses.replace(settings, profile=name)
 
+    def resolve(self, profile) -> Settings:
+        """The settings for ``profile``: a profile name, or a settings instance of this chapter's class
+        (for example ``dataclasses.replace(PROFILES["ci"], widths=(16, 32))``).
+
+        Raises
+        ------
+        ValueError
+            For an unknown name (the message lists the valid ones).
+        TypeError
+            For anything that is neither a name nor this chapter's settings.
+        """
+        if isinstance(profile, str):
+            return self[profile]
+        cls = type(next(iter(self._profiles.values())))
+        if not isinstance(profile, cls):
+            raise TypeError(f"profile must be a profile name {tuple(self._profiles)} or a {cls.__name__}, "
+                            f"got {type(profile).__name__}")
+        return profile
+
     def __getitem__(self, name: str) -> Settings:
         return self._profiles[_validate.choice("profile", name, tuple(self._profiles))]
 

@@ -233,13 +233,7 @@ def compute(profile="ci", *, seed: int = 0, device="auto",
     -------
     SusceptibilityPredictsLearningResults
     """
-    if isinstance(profile, str):
-        settings = PROFILES[profile]
-    elif isinstance(profile, SusceptibilityPredictsLearningSettings):
-        settings = profile
-    else:
-        raise TypeError(f"profile must be a name of {tuple(PROFILES)} or a SusceptibilityPredictsLearningSettings, "
-                        f"got {type(profile).__name__}")
+    settings = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
     dev = resolve_device(device)
     sw, sb = settings.sigma_w2.values(), np.asarray(settings.sigma_b2, float)

@@ -272,13 +272,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     -------
     UniversalityClassesResults
     """
-    if isinstance(profile, str):
-        s = PROFILES[profile]
-    elif isinstance(profile, UniversalityClassesSettings):
-        s = profile
-    else:
-        raise TypeError(f"profile must be a profile name ({', '.join(map(repr, PROFILES))}) or "
-                        f"UniversalityClassesSettings, got {type(profile).__name__}")
+    s = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
     device = avalanches.resolve_device(device)
 
