@@ -10,6 +10,7 @@ import numpy as np
 from crit.book import style
 from crit.chapters import susceptibility_predicts_learning as chapter
 from crit.chapters.settings import Grid
+from crit.seeds import sub_seed
 
 matplotlib.use("Agg")
 
@@ -41,7 +42,8 @@ def test_tiny_compute_end_to_end(tmp_path, monkeypatch):
     n_b, n_w, g = 2, 3, 6
     assert r.settings is tiny and r.seed == 3
     assert len(r.runs) == 2 and r.n_init == g
-    assert [run.seed for run in r.runs] == [3, 4] and r.scan.seed == 3 + 10_000  # today's offsets
+    assert [run.seed for run in r.runs] == [sub_seed(3, "train", 0), sub_seed(3, "train", 1)]
+    assert r.scan.seed == sub_seed(3, "scan")
     assert r.scan.sigma_w2.shape == (5,) and r.scan.sigma_b2.shape == (n_b,)
     assert r.predictors.chi.shape == (g,)
     assert r.ridge_peak.shape == r.ridge_err.shape == r.best_sigma_w2.shape == r.mf_critical.shape == (n_b,)

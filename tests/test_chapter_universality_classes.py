@@ -41,17 +41,6 @@ def test_profiles_hold_todays_sizes():
     assert (paper.resnet_n_inputs, paper.resnet_inputs_per_network, paper.resnet_image_size) == (20_000, 1000, 224)
 
 
-def test_seeds_are_todays_offsets():
-    seed = 7
-    assert chapter._seed(seed, "calibration") == chapter._seed(seed, "exact shapes") == 7
-    assert chapter._seed(seed, "sweep", 2, 3) == 7 + 2003
-    assert chapter._seed(seed, "sparse", 4) == 7 + 70_004
-    assert chapter._seed(seed, "branching", 1) == 7 + 80_001
-    assert chapter._seed(seed, "shape", "tanh") == 7 + 60_000
-    assert chapter._seed(seed, "shape", SPARSE) == 7 + 60_001
-    assert chapter._seed(seed, "resnet", 2) == 7 + 90_002
-
-
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():

@@ -76,6 +76,8 @@ def test_data_that_cannot_collapse_give_an_undetermined_result():
         c = collapse.size_collapse(data, tau=1.5)
         assert not c.determined and reason in c.undetermined, c.undetermined
         assert np.isnan(c.sigma) and np.isnan(c.sigma_err) and np.isnan(c.quality)
+    no_tau = collapse.size_collapse(sweep(1.5, 1.0, rng), tau=float("nan"), s_min=3.0)
+    assert not no_tau.determined and "tau" in no_tau.undetermined
     good = collapse.size_collapse(sweep(1.5, 1.0, rng), tau=1.5, s_min=3.0)
     assert good.determined and good.undetermined == ""
 

@@ -189,7 +189,9 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     """
     if not isinstance(system_sweeps, dict):
         raise TypeError(f"system_sweeps must be a dict {{width: record}}, got {type(system_sweeps).__name__}")
-    tau = _validate.real("tau", tau, minimum=1.0, strict_min=True)
+    # an undetermined fit hands on a NaN tau: that is a result to report, not bad input
+    tau_missing = isinstance(tau, float) and np.isnan(tau)
+    tau = float("nan") if tau_missing else _validate.real("tau", tau, minimum=1.0, strict_min=True)
     tail_fraction = _validate.real("tail_fraction", tail_fraction, minimum=0.0, maximum=1.0, strict_min=True,
                                    strict_max=True)
     n_groups = _validate.integer("n_groups", n_groups, minimum=3)
@@ -203,7 +205,9 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     usable = [i for i, s in enumerate(sizes) if (s >= s_min).sum() >= _MIN_COUNT]
     curves = [cumulative_curve(sizes[i], s_min) for i in usable]
     reason = ""
-    if len(usable) < 2:
+    if tau_missing:
+        reason = "the size exponent tau is undetermined (NaN), so there is nothing to collapse with"
+    elif len(usable) < 2:
         reason = (f"a collapse needs 2 widths; only {len(usable)} of {widths.size} widths have {_MIN_COUNT} or more ended avalanches "
                   f"of size >= {s_min:g}")
     else:

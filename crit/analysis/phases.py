@@ -32,6 +32,7 @@ from crit import _validate
 from crit.analysis.resampling import jackknife
 from crit.models import avalanches as av
 from crit.records import Record
+from crit.seeds import sub_seed
 
 __all__ = ["PhaseScan", "scan", "ridge", "Peaks", "peaks"]
 
@@ -132,7 +133,7 @@ def scan(
         As in :func:`crit.models.avalanches.simulate`; ``n_inputs`` per grid point, a whole number of
         networks (at least 3, for the jackknife).
     seed : int
-        Point ``i`` (row-major over the grid) uses seed ``seed + i``: points are independent.
+        Point (i, j) of the grid uses seed ``sub_seed(seed, i, j)`` (:func:`crit.seeds.sub_seed`): points are independent.
 
     Returns
     -------
@@ -162,7 +163,7 @@ def scan(
         for j, w2 in enumerate(sw):
             rec = av.simulate(
                 width, depth, w2, b2, n_inputs=n_inputs, q0=q0, inputs_per_network=inputs_per_network,
-                activation=activation, seed=seed + i * sw.size + j, device=dev, progress=progress,
+                activation=activation, seed=sub_seed(seed, i, j), device=dev, progress=progress,
             )
             counts["n_in"][i, j] = rec.inputs_per_network_array
             counts["n_recorded"][i, j] = np.bincount(rec.network, minlength=m)

@@ -20,6 +20,7 @@ from crit.analysis import crackling, phases
 from crit.models import avalanches as av
 from crit.models import theory
 from crit.records import Record
+from crit.seeds import sub_seed
 
 __all__ = ["DriveSweep", "drive_sweep"]
 
@@ -74,11 +75,11 @@ def drive_sweep(sigma_b2, *, width, depth, n_inputs, inputs_per_network, ridge_s
             w2, w2_err = float(theory.finite_width_critical_sigma_w2(width)), 0.0
         else:
             grid = phases.scan(ridge_sigma_w2, b2, width=width, depth=depth, n_inputs=ridge_n_inputs,
-                               inputs_per_network=100, seed=seed + 7919 * (i + 1), device=device, progress=progress)
+                               inputs_per_network=100, seed=sub_seed(seed, "ridge", i), device=device, progress=progress)
             peak, err, _ = phases.ridge(grid.sigma_w2, *grid.fluctuation_susceptibility(), rng=rng)
             w2, w2_err = float(peak[0]), float(err[0])
         rec = av.simulate(width, depth, w2, float(b2), n_inputs=n_inputs, inputs_per_network=inputs_per_network,
-                          seed=seed + 104729 * (i + 1), device=device, progress=progress)
+                          seed=sub_seed(seed, "avalanches", i), device=device, progress=progress)
         try:
             authors, _, ours, _ = crackling.fit_both(rec, rng=rng, n_resamples=n_resamples, gamma_min_count=10,
                                                      authors_min_count=10)

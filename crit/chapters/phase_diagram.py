@@ -20,6 +20,7 @@ from crit.book.cache import cached_call
 from crit.chapters.settings import Grid, Profiles, Settings
 from crit.models import avalanches as av
 from crit.models import theory
+from crit.seeds import sub_seed
 
 __all__ = ["PhaseDiagramSettings", "PhaseDiagramResults", "PROFILES", "AUTHORS_PEAK", "compute", "peaks_table", "ridge_table",
            "authors_summary", "order_parameters", "susceptibilities", "susceptibility_map", "authors_run"]
@@ -171,22 +172,6 @@ class PhaseDiagramResults:
     narrow_peaks: phases.Peaks
 
 
-def _seed(seed: int, *label) -> int:
-    """Seed of the run named ``label``: ("sweep", k), ("map",), ("authors",), ("narrow", j), or a stream of rng."""
-    # today's offsets; replaced by sub_seed(seed, *label) in the reseed commit
-    kind = label[0]
-    if kind == "sweep":
-        return seed + 1000 * label[1]
-    if kind == "map":
-        return seed + 100_000
-    if kind == "authors":
-        return seed + 200_000
-    if kind == "narrow":
-        return seed + 50_000 + 100 * label[1]
-    if kind in ("peaks", "map ridge", "authors ridge", "narrow peaks"):
-        return seed
-    raise ValueError(f"no seed for the run {label!r}")
-
 
 def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiagramResults:
     """Run (or read from the results cache) every scan of the page and locate its peaks and ridges.
@@ -212,36 +197,36 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
     run = functools.partial(cached_call, phases.PhaseScan, phases.scan,
                             device=av.resolve_device(device), progress=progress)
     sweeps = {width: run(sigma_w2=s.sweep_sigma_w2.values(), sigma_b2=0.0, width=width, depth=s.depth(width),
-                         n_inputs=s.n_inputs, inputs_per_network=s.inputs_per_network, seed=_seed(seed, "sweep", k))
-              for k, width in enumerate(s.widths)}
+                         n_inputs=s.n_inputs, inputs_per_network=s.inputs_per_network, seed=sub_seed(seed, "sweep", width))
+              for width in s.widths}
     grid = run(sigma_w2=s.map_sigma_w2.values(), sigma_b2=np.array(s.map_sigma_b2), width=s.map_width,
                depth=s.map_depth, n_inputs=s.map_n_inputs, inputs_per_network=s.inputs_per_network,
-               seed=_seed(seed, "map"))
+               seed=sub_seed(seed, "map"))
     authors = None
     if s.authors_run:
-        authors = run(sigma_w2=_AUTHORS_SIGMA_W2.values(), **_AUTHORS_SCAN, seed=_seed(seed, "authors"))
+        authors = run(sigma_w2=_AUTHORS_SIGMA_W2.values(), **_AUTHORS_SCAN, seed=sub_seed(seed, "authors"))
     narrow = {width: run(sigma_w2=s.narrow_sigma_w2(width), sigma_b2=0.0, width=width, depth=s.narrow_depth(width),
                          n_inputs=s.narrow_n_inputs, inputs_per_network=s.narrow_inputs_per_network,
-                         seed=_seed(seed, "narrow", j))
-              for j, width in enumerate(s.narrow_widths)}
+                         seed=sub_seed(seed, "narrow", width))
+              for width in s.narrow_widths}
 
     widest = sweeps[max(sweeps)]
     rho, _ = widest.surviving_fraction()
     ridge_peak, ridge_err, _ = phases.ridge(grid.sigma_w2, *grid.response_susceptibility(),
-                                            rng=np.random.default_rng(_seed(seed, "map ridge")))
+                                            rng=np.random.default_rng(sub_seed(seed, "map ridge")))
     authors_peak = authors_err = None
     if authors is not None:
         a_peak, a_err, _ = phases.ridge(authors.sigma_w2, *authors.response_susceptibility(),
-                                        rng=np.random.default_rng(_seed(seed, "authors ridge")))
+                                        rng=np.random.default_rng(sub_seed(seed, "authors ridge")))
         authors_peak, authors_err = float(a_peak[0]), float(a_err[0])
     return PhaseDiagramResults(
-        settings=s, seed=seed, sweeps=sweeps, peaks=phases.peaks(sweeps, rng=np.random.default_rng(_seed(seed, "peaks"))),
+        settings=s, seed=seed, sweeps=sweeps, peaks=phases.peaks(sweeps, rng=np.random.default_rng(sub_seed(seed, "peaks"))),
         rho_top=float(rho[0, -1]), rho_at_one=float(np.interp(1.0, widest.sigma_w2, rho[0])),
         map=grid, map_ridge_peak=ridge_peak, map_ridge_err=ridge_err,
         map_mean_field=np.asarray(theory.critical_sigma_w2(grid.sigma_b2)),
         sharp_row=int(max(np.flatnonzero(ridge_err < _SHARP_RIDGE_ERR), default=0)),
         authors=authors, authors_peak=authors_peak, authors_err=authors_err,
-        narrow=narrow, narrow_peaks=phases.peaks(narrow, rng=np.random.default_rng(_seed(seed, "narrow peaks"))),
+        narrow=narrow, narrow_peaks=phases.peaks(narrow, rng=np.random.default_rng(sub_seed(seed, "narrow peaks"))),
     )
 
 

@@ -21,6 +21,7 @@ from crit.book import style, tables
 from crit.book.cache import cached_call
 from crit.chapters.settings import Grid, Profiles, Settings
 from crit.models import avalanches, theory
+from crit.seeds import sub_seed
 
 __all__ = [
     "QuasiCriticalScalingSettings", "QuasiCriticalScalingResults", "PROFILES", "compute",
@@ -147,13 +148,6 @@ class QuasiCriticalScalingResults:
     tau_d_shift: float
 
 
-def _seed(seed: int, *label) -> int:
-    """The seed of the run named ``label`` ("point" or "drives")."""
-    # today's offsets; replaced by sub_seed(seed, *label) in the reseed commit
-    if label not in (("point",), ("drives",)):
-        raise ValueError(f"unknown run {label!r}; valid: ('point',), ('drives',)")
-    return seed
-
 
 def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCriticalScalingResults:
     """The page's results: the headline point and the drive sweep (cached), and what is derived from them.
@@ -177,11 +171,11 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
         crackling.CracklingAnalysis, crackling.simulate_and_analyse, width=s.width, depth=s.depth,
         sigma_w2=sigma_w2, sigma_b2=0.0, n_inputs=s.n_inputs, inputs_per_network=s.inputs_per_network,
         collapse_range=s.collapse_range, n_resamples=s.n_resamples, n_sets=s.n_sets, gamma_min_count=s.gamma_min_count,
-        seed=_seed(seed, "point"), device=dev, progress=progress)
+        seed=sub_seed(seed, "point"), device=dev, progress=progress)
     sweep = cached_call(
         quasicritical.DriveSweep, quasicritical.drive_sweep, sigma_b2=s.sweep_sigma_b2, width=s.width, depth=s.depth,
         n_inputs=s.drive_n_inputs, inputs_per_network=s.drive_inputs_per_network,
-        ridge_sigma_w2=s.ridge_sigma_w2.values(), ridge_n_inputs=s.ridge_n_inputs, seed=_seed(seed, "drives"),
+        ridge_sigma_w2=s.ridge_sigma_w2.values(), ridge_n_inputs=s.ridge_n_inputs, seed=sub_seed(seed, "drive sweep"),
         n_resamples=max(10, s.n_resamples // 2), device=dev, progress=progress)
     return QuasiCriticalScalingResults(settings=s, seed=seed, point=point, sweep=sweep,
                                        **_derived(point, sweep))

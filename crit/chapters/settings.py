@@ -22,7 +22,6 @@ paper's sizes on a GPU). Seeds of the individual runs of a chapter come from the
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -31,6 +30,7 @@ import numpy as np
 
 from crit import _validate
 from crit.records import plain
+from crit.seeds import sub_seed
 
 __all__ = ["Grid", "Settings", "Profiles", "sub_seed", "PROFILE_NAMES"]
 
@@ -166,38 +166,3 @@ class Profiles(Mapping):
 
     def __repr__(self) -> str:
         return f"Profiles({', '.join(self._profiles)})"
-
-
-def _label_words(label) -> list[int]:
-    """32-bit words of a label (str, int or tuple of them): the same label always gives the same words."""
-    if isinstance(label, bool) or not isinstance(label, (str, int, np.integer, tuple)):
-        raise TypeError(f"a seed label must be a str, an int or a tuple of them, got {label!r}")
-    if isinstance(label, tuple):
-        return [w for part in label for w in _label_words(part)]
-    digest = hashlib.sha256(repr(label if isinstance(label, str) else int(label)).encode()).digest()
-    return [int.from_bytes(digest[:4], "little")]
-
-
-def sub_seed(seed: int, *label) -> int:
-    """A seed for the run named ``label``, derived from the chapter's ``seed``.
-
-    Uses :class:`numpy.random.SeedSequence` with the label's hash as its spawn key, so runs with
-    different labels get independent streams and adding a run never changes the others.
-
-    Parameters
-    ----------
-    seed : int
-        The notebook's ``SEED`` (>= 0).
-    *label : str or int
-        What the run is, e.g. ``("sweep", 64)`` for the sweep at width 64.
-
-    Examples
-    --------
-    >>> sub_seed(0, "sweep", 64) == sub_seed(0, "sweep", 64) != sub_seed(0, "sweep", 128)
-    True
-    """
-    seed = _validate.integer("seed", seed, minimum=0)
-    if not label:
-        raise ValueError("sub_seed needs a label naming the run, e.g. sub_seed(seed, 'sweep', width)")
-    words = _label_words(tuple(label))
-    return int(np.random.SeedSequence(seed, spawn_key=words).generate_state(1, dtype=np.uint32)[0])

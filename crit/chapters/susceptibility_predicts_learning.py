@@ -33,6 +33,7 @@ from crit.book.cache import cached_call
 from crit.chapters.settings import Grid, Profiles, Settings
 from crit.models import datasets, theory, train
 from crit.models.avalanches import resolve_device
+from crit.seeds import sub_seed
 
 __all__ = ["SusceptibilityPredictsLearningSettings", "SusceptibilityPredictsLearningResults", "PROFILES",
            "PREDICTOR_LABELS", "compute", "correlation_table", "paired_table", "verdict", "accuracy_map",
@@ -199,15 +200,6 @@ class SusceptibilityPredictsLearningResults:
                 "predicts worse than" if t.diff_high[i, j] < 0 else "cannot be told apart from")
 
 
-def _seed(seed: int, *label) -> int:
-    """The seed of the run named ``label``: ``("train", k)`` for training seed k, ``("scan",)`` for the engine."""
-    # today's offsets; replaced by sub_seed(seed, *label) in the reseed commit
-    if len(label) == 2 and label[0] == "train":
-        return seed + int(label[1])
-    if label == ("scan",):
-        return seed + 10_000
-    raise ValueError(f"no seed for the run {label!r}")
-
 
 def _train(*, dataset: str, sigma_w2, sigma_b2, **options) -> train.Training:
     """:func:`crit.models.train.train` on the data set named ``dataset`` (a name, so that it keys the cache)."""
@@ -243,25 +235,25 @@ def compute(profile="ci", *, seed: int = 0, device="auto",
                eval_every=settings.eval_every)
     runs = tuple(
         cached_call(train.Training, _train, dataset=settings.dataset, sigma_w2=w.ravel(), sigma_b2=b.ravel(),
-                    seed=_seed(seed, "train", k), device=dev, progress=progress,
+                    seed=sub_seed(seed, "train", k), device=dev, progress=progress,
                     threads=1 if dev.type == "cpu" else None, **fit)
         for k in range(settings.seeds)
     )
     scan = cached_call(phases.PhaseScan, phases.scan, sigma_w2=settings.scan_sigma_w2(), sigma_b2=sb,
                        width=settings.width, depth=settings.depth, n_inputs=settings.scan_inputs,
-                       inputs_per_network=settings.inputs_per_network, seed=_seed(seed, "scan"), device=dev,
+                       inputs_per_network=settings.inputs_per_network, seed=sub_seed(seed, "scan"), device=dev,
                        progress=progress)
     preds = learning.predictors(scan, runs[0].sigma_w2, runs[0].sigma_b2)
     ridge_peak, ridge_err, _ = phases.ridge(scan.sigma_w2, *scan.response_susceptibility(),
-                                            rng=np.random.default_rng(seed))
+                                            rng=np.random.default_rng(sub_seed(seed, "ridge")))
     mean_accuracy = np.mean([r.test_accuracy for r in runs], axis=0).reshape(sb.size, sw.size)
     score, oriented = learning.observations(runs, preds, score="accuracy")
     return SusceptibilityPredictsLearningResults(
         settings=settings, seed=seed, runs=runs, scan=scan, predictors=preds, ridge_peak=ridge_peak,
         ridge_err=ridge_err, mean_accuracy=mean_accuracy, best_sigma_w2=sw[np.argmax(mean_accuracy, axis=1)],
         mf_critical=np.asarray(theory.critical_sigma_w2(sb), float), score=score, oriented=oriented,
-        accuracy=learning.correlations(runs, preds, rng=np.random.default_rng(seed), score="accuracy"),
-        speed=learning.correlations(runs, preds, rng=np.random.default_rng(seed), score="speed"),
+        accuracy=learning.correlations(runs, preds, rng=np.random.default_rng(sub_seed(seed, "accuracy bootstrap")), score="accuracy"),
+        speed=learning.correlations(runs, preds, rng=np.random.default_rng(sub_seed(seed, "speed bootstrap")), score="speed"),
     )
 
 

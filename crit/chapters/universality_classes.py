@@ -29,6 +29,7 @@ from crit.chapters._universality_classes_figures import (
 )
 from crit.chapters.settings import Profiles, Settings
 from crit.models import avalanches, exact_models, resnets, sparse_networks
+from crit.seeds import sub_seed
 
 __all__ = [
     "SPARSE", "BRANCHING", "UniversalityClassesSettings", "PROFILES", "UniversalityClassesResults", "compute",
@@ -130,18 +131,6 @@ PROFILES = Profiles(
 )
 
 
-def _seed(seed: int, *label) -> int:
-    """The seed of the run named ``label``."""
-    # today's offsets; replaced by sub_seed(seed, *label) in the reseed commit
-    kind, *index = label
-    if kind in ("calibration", "exact shapes"):
-        return seed
-    if kind == "sweep":  # ("sweep", system index, width index)
-        return seed + 1000 * index[0] + index[1]
-    if kind == "shape":  # ("shape", system)
-        return seed + {"tanh": 60_000, SPARSE: 60_001}[index[0]]
-    return seed + {"sparse": 70_000, "branching": 80_000, "resnet": 90_000}[kind] + index[0]
-
 
 @dataclass(frozen=True, eq=False)
 class UniversalityClassesResults:
@@ -224,14 +213,14 @@ def _sparse_point(s: UniversalityClassesSettings, width: int, *, n_inputs: int, 
 
 def _dense_sweeps(s, seed, device, progress) -> dict:
     out = {}
-    for i, system in enumerate(SYSTEMS):
+    for system in SYSTEMS:
         out[system] = {}
-        for j, width in enumerate(s.widths):
+        for width in s.widths:
             w2, b2, act = finite_size.operating_point(system, width, scaled_drive=s.scaled_drive)
             out[system][width] = cached_call(
                 avalanches.Avalanches, avalanches.simulate, width=width, depth=s.depth(width), sigma_w2=w2,
                 sigma_b2=b2, n_inputs=s.n_inputs, inputs_per_network=s.inputs_per_network, activation=act,
-                seed=_seed(seed, "sweep", i, j), device=device, progress=progress)
+                seed=sub_seed(seed, "sweep", system, width), device=device, progress=progress)
     return out
 
 
@@ -240,10 +229,10 @@ def _shape_runs(s, seed, device, progress) -> dict:
     w2, b2, act = finite_size.operating_point("tanh", width)
     tanh = cached_call(avalanches.Avalanches, avalanches.simulate, width=width, depth=s.depth(width), sigma_w2=w2,
                        sigma_b2=b2, activation=act, n_inputs=2 * s.n_inputs, inputs_per_network=s.inputs_per_network,
-                       seed=_seed(seed, "shape", "tanh"), record_traces=True, device=device, progress=progress)
+                       seed=sub_seed(seed, "shape", "tanh"), record_traces=True, device=device, progress=progress)
     sparse = cached_call(sparse_networks.SparseAvalanches, sparse_networks.simulate,
                          **_sparse_point(s, s.shape_sparse_width, n_inputs=2 * s.sparse_n_inputs,
-                                         seed=_seed(seed, "shape", SPARSE), record_traces=True))
+                                         seed=sub_seed(seed, "shape", SPARSE), record_traces=True))
     return {"tanh": tanh, SPARSE: sparse}
 
 
@@ -277,33 +266,33 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     device = avalanches.resolve_device(device)
 
     calibration = universality.calibration(s.calibration_runs, cap_scale=s.calibration_cap_scale,
-                                           rng=np.random.default_rng(_seed(seed, "calibration")))
+                                           rng=np.random.default_rng(sub_seed(seed, "calibration")))
     calibration_classes = {name: universality.classify(e).assigned for name, e in calibration.items()}
 
     sweeps = _dense_sweeps(s, seed, device, progress)
     fss = {system: finite_size.finite_size_scaling(sweeps[system], system) for system in SYSTEMS}
     sweeps[SPARSE] = {
         width: cached_call(sparse_networks.SparseAvalanches, sparse_networks.simulate,
-                           **_sparse_point(s, width, n_inputs=s.sparse_n_inputs, seed=_seed(seed, "sparse", j)))
-        for j, width in enumerate(s.sparse_widths)}
+                           **_sparse_point(s, width, n_inputs=s.sparse_n_inputs, seed=sub_seed(seed, "sparse", width)))
+        for width in s.sparse_widths}
     fss[SPARSE] = finite_size.finite_size_scaling(sweeps[SPARSE], SPARSE)
     sweeps[BRANCHING] = {
         n: cached_call(exact_models.ExactAvalanches, exact_models.finite_population_branching,
-                       n_runs=s.sparse_n_inputs, width=n, rng=_seed(seed, "branching", j))
-        for j, n in enumerate(s.sparse_widths)}
+                       n_runs=s.sparse_n_inputs, width=n, rng=sub_seed(seed, "branching", n))
+        for n in s.sparse_widths}
     fss[BRANCHING] = finite_size.finite_size_scaling(sweeps[BRANCHING], BRANCHING)
     collapses = {system: collapse.size_collapse(sweeps[system], tau=f.tau_s[-1]) for system, f in fss.items()}
 
     shape_collapses = shapes.mean_shapes(_shape_runs(s, seed, device, progress))
     shape_exponents = {system: shapes.shape_exponent(c) for system, c in shape_collapses.items()}
     exact_shapes = shapes.exact_shape_exponents(n_runs=s.shape_exact_runs,
-                                                rng=np.random.default_rng(_seed(seed, "exact shapes")))
+                                                rng=np.random.default_rng(sub_seed(seed, "exact shapes")))
 
     resnet_runs = {
         depth: cached_call(resnets.ModuleAvalanches, resnets.module_avalanches, depth=depth,
                            image_size=s.resnet_image_size, n_inputs=s.resnet_n_inputs,
-                           inputs_per_network=s.resnet_inputs_per_network, seed=_seed(seed, "resnet", j), device=device)
-        for j, depth in enumerate(s.resnet_depths)}
+                           inputs_per_network=s.resnet_inputs_per_network, seed=sub_seed(seed, "resnet", depth), device=device)
+        for depth in s.resnet_depths}
     resnet_exponents = {depth: resnets.measure(a) for depth, a in resnet_runs.items()}
     resnet_classes = {depth: universality.classify(e) for depth, e in resnet_exponents.items()}
 
