@@ -8,7 +8,7 @@ PROFILE ?= ci
 DEVICE  ?= auto
 NBVAL_DIR := _build/nbval
 
-.PHONY: setup test test-crit test-notebooks book bench clean
+.PHONY: setup test test-crit test-notebooks book lab bench clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,14 @@ test-notebooks: $(STAMP)
 
 book: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m crit book --profile $(PROFILE) --device $(DEVICE)
+
+# JupyterLab on notebooks/: jupytext opens each .py source as a notebook and saves edits back to it.
+# Its settings live in .venv/jupyter-config, so your own ~/.jupyter is left as it is.
+LAB_CONFIG := $(abspath $(VENV))/jupyter-config
+lab: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[book,test,lab]'
+	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) $(VENV)/bin/jupytext-config set-default-viewer python >/dev/null
+	JUPYTER_CONFIG_DIR=$(LAB_CONFIG) $(VENV)/bin/jupyter lab notebooks/
 
 bench: $(STAMP)
 	$(PY) benchmarks/engine.py

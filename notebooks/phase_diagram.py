@@ -157,6 +157,8 @@ print(chapter.authors_summary(results))
 # %% [markdown]
 # ```{admonition} Rerun and vary
 # `python -m crit book --only phase_diagram` rebuilds this page; `--profile paper --device cuda`
-# runs the paper's sizes. To explore, change `PROFILE`, `SEED` or `DEVICE` above, or call
+# runs the paper's sizes. To explore, change `PROFILE`, `SEED` or `DEVICE` above, pass settings of
+# your own to `chapter.compute(dataclasses.replace(chapter.PROFILES["ci"], widths=(16, 32)))`, or call
 # `crit.analysis.phases.scan(...)` with your own grid, width, depth and activation.
+# `make lab` opens this notebook in JupyterLab; edits are saved back to `notebooks/phase_diagram.py`.
 # ```

@@ -182,4 +182,5 @@ style.glue("tau_d_shift", results.tau_d_shift)
 # `python -m crit book --only quasi_critical_scaling --profile paper --device cuda` reruns the
 # authors' full run (2,000,000 inputs into width 500, depth 1000). To explore, call
 # `crit.models.avalanches.simulate(...)` at another point and `crit.analysis.crackling.analyse(...)` on it.
+# `make lab` opens this notebook in JupyterLab; edits are saved back to `notebooks/quasi_critical_scaling.py`.
 # ```

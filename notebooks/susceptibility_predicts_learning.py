@@ -22,7 +22,7 @@
 # :class: warning
 # The paper gives no details of its training experiment (data set, architecture, optimiser,
 # budget, grid, statistic) and the authors released no training code. Everything below is our
-# own design, stated in full and changeable in `crit.analysis.learning.PROFILES`; it tests the claim as we
+# own design, stated in full and changeable in `crit.chapters.susceptibility_predicts_learning.PROFILES`; it tests the claim as we
 # read it, not the authors' exact experiment.
 # ```
 #
@@ -159,7 +159,7 @@ Markdown(chapter.verdict(results))
 # every input survives and the surviving fraction no longer fluctuates. In our reconstruction the
 # engine's susceptibility is thus a good predictor of learning but not the best one, and the
 # paper's claim is not reproduced. It may hold for another reading of "susceptibility" or
-# "proximity", another data set, optimiser or budget: all are parameters of `crit.analysis.learning`.
+# "proximity", another data set, optimiser or budget: all are settings of `crit.chapters.susceptibility_predicts_learning`.
 
 # %% [markdown]
 # ## Learning curves without bias
@@ -175,7 +175,8 @@ chapter.learning_curves(results, sigma_b2=0.0);
 # ```{admonition} Rerun and vary
 # `python -m crit book --only susceptibility_predicts_learning` rebuilds this page;
 # `--profile paper --device cuda` runs a 16 × 12 grid of width-128, depth-40 networks with 5
-# seeds (its run time is not yet measured). To explore, edit a profile in `crit.analysis.learning`, or call
+# seeds (its run time is not yet measured). To explore, pass your own settings to `chapter.compute(dataclasses.replace(chapter.PROFILES["ci"], ...))`, or call
 # `crit.models.train.train(crit.models.datasets.load("mnist1d"), sigma_w2, sigma_b2, width=..., depth=...)`
 # directly.
+# `make lab` opens this notebook in JupyterLab; edits are saved back to `notebooks/susceptibility_predicts_learning.py`.
 # ```

@@ -371,4 +371,5 @@ for key, e in zip(("sp_ts", "sp_td", "sp_g"), ("tau_s", "tau_d", "gamma")):
 # `crit.models.exact_models` give models of known class; `crit.models.sparse_networks.simulate` runs the threshold
 # network at any fan-out $K$, threshold and $\sigma_w^2$ (try $\sigma_w^2$ a little off
 # `critical_sigma_w2`, or $K$ close to $\sqrt N$, where activity collides often).
+# `make lab` opens this notebook in JupyterLab; edits are saved back to `notebooks/universality_classes.py`.
 # ```

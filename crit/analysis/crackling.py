@@ -48,7 +48,7 @@ class ExponentSet(Record):
     """One set of fitting choices applied to one simulation.
 
     Exponent fields come with ``*_err`` (bootstrap over networks) and ``*_err_iid`` (the i.i.d.
-    formula). ``distance`` is |γ − γ_pred| in units of their combined network error; ``p_s`` and
+    formula). ``distance`` is abs(γ − γ_pred) in units of their combined network error; ``p_s`` and
     ``p_d`` are goodness-of-fit p-values (NaN where not computed).
     """
 

@@ -65,8 +65,8 @@ WINDOW_FRACTION = 0.25
 def relu_critical_sigma_w2(width) -> float:
     """Zero-drift σ_w² of ln‖h‖² for a ReLU network of width N at σ_b² = 0.
 
-    With h^{l+1} | h^l ~ N(0, σ_w² m_l I), m_l = N⁻¹ Σ relu(h_j)²: ln q^{l+2} − ln q^{l+1} =
-    ln σ_w² + ln[Σ_{j∈A} z_j²/N] with K = |A| ~ Bin(N, ½) positive units, whose mean is
+    Given h^l, h^{l+1} ~ N(0, σ_w² m_l I), m_l = N⁻¹ Σ relu(h_j)²: ln q^{l+2} − ln q^{l+1} =
+    ln σ_w² + ln[Σ_{j∈A} z_j²/N] with K = size of A ~ Bin(N, ½) positive units, whose mean is
     ln σ_w² + E ψ(K/2) − ln(N/2). Tends to 2 (the mean-field ReLU point) as N → ∞.
 
     Examples

@@ -7,7 +7,7 @@ Predictors of learning at the initialisations (σ_w², σ_b²) of networks train
    (:func:`crit.analysis.phases.scan`), read off at each initialisation the response
    susceptibility χ = dS̄/dσ_w² and the fluctuation susceptibility χ_F (:func:`predictors`).
 2. Alongside, the closeness of the initialisation to the mean-field critical line χ₁ = 1 (in σ_w²
-   and in |ln χ₁|) and to the finite-width critical point (σ²_{w,c}(N), 0).
+   and in abs(ln χ₁)) and to the finite-width critical point (σ²_{w,c}(N), 0).
 3. Compare them by Spearman's ρ with the test accuracy or the learning speed, bootstrapped over
    trained networks (:func:`correlations`, :mod:`crit.analysis.correlation`).
 """
@@ -42,9 +42,9 @@ class Predictors(Record):
     mf_critical : numpy.ndarray
         σ²_{w,c}(σ_b²), the mean-field χ₁ = 1 line at each σ_b².
     mf_distance : numpy.ndarray
-        |σ_w² − σ²_{w,c}(σ_b²)|.
+        abs(σ_w² − σ²_{w,c}(σ_b²)).
     log_chi1 : numpy.ndarray
-        |ln χ₁(σ_w², σ_b²)| (mean-field; 0 on the critical line).
+        abs(ln χ₁(σ_w², σ_b²)) (mean-field; 0 on the critical line).
     fw_distance : numpy.ndarray
         Euclidean distance in the (σ_w², σ_b²) plane to the finite-width critical point
         (σ²_{w,c}(N), 0) of :func:`crit.models.theory.finite_width_critical_sigma_w2`.
@@ -67,8 +67,8 @@ class Predictors(Record):
     def oriented(self) -> dict:
         """``{key: values}`` with larger = predicted to learn better.
 
-        Keys: ``"chi"`` (χ), ``"chi_f"`` (χ_F), ``"mf_sigma"`` (−|σ_w² − σ²_{w,c}(σ_b²)|),
-        ``"mf_log"`` (−|ln χ₁|) and ``"fw_point"`` (minus the distance to the finite-width critical point).
+        Keys: ``"chi"`` (χ), ``"chi_f"`` (χ_F), ``"mf_sigma"`` (−abs(σ_w² − σ²_{w,c}(σ_b²))),
+        ``"mf_log"`` (−abs(ln χ₁)) and ``"fw_point"`` (minus the distance to the finite-width critical point).
         """
         return {"chi": self.chi, "chi_f": self.chi_f, "mf_sigma": -self.mf_distance,
                 "mf_log": -self.log_chi1, "fw_point": -self.fw_distance}

@@ -125,11 +125,11 @@ class QuasiCriticalScalingResults:
         ``{label: (tau_s, tau_s_err, tau_d, tau_d_err)}``: the headline point with both fits and
         every driven point with the authors' fit, for :func:`exponent_plane`.
     abbm_off : float
-        Largest |τ_d − (2τ_s − 1)| of the driven points (authors' fits): distance from the ABBM line.
+        Largest abs(τ_d − (2τ_s − 1)) of the driven points (authors' fits): distance from the ABBM line.
     abbm_gamma : float
         Mean γ of the driven points (authors' fits).
     tau_d_shift : float
-        |Change of the authors' τ_d| from the undriven point to the strongest drive.
+        Absolute change of the authors' τ_d from the undriven point to the strongest drive.
     """
 
     settings: QuasiCriticalScalingSettings

@@ -193,7 +193,7 @@ class SusceptibilityPredictsLearningResults:
 
     @property
     def chi_against_mf_log(self) -> str:
-        """How χ compares with closeness |ln χ₁| as a predictor of accuracy, by the paired 95 % interval."""
+        """How χ compares with closeness abs(ln χ₁) as a predictor of accuracy, by the paired 95 % interval."""
         t = self.accuracy
         i, j = t.index("chi"), t.index("mf_log")
         return ("predicts better than" if t.diff_low[i, j] > 0 else
