@@ -1,7 +1,7 @@
 """Command line of the crit book.
 
     python -m crit book [--profile ci|paper] [--only NAME] [--device auto|cpu|cuda] [--seed N] [--force] [--no-html]
-    python -m crit notebooks --to-ipynb DIR [--only NAME]
+    python -m crit notebooks --to-ipynb DIR [--only NAME] [--seed N]
     python -m crit compute [--profile ci|paper] [--device auto|cpu|cuda] [--only NAME] [--seed N]
 
 ``book`` executes the figure notebooks with papermill into ``book/`` and builds the HTML book into
@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("notebooks", help="convert the notebook sources to .ipynb (for nbval)")
     n.add_argument("--to-ipynb", required=True, metavar="DIR", type=Path, help="folder to write <name>.ipynb into")
     n.add_argument("--only", action="append", metavar="NAME", help="convert only this notebook (repeatable)")
+    n.add_argument("--seed", type=int, default=None, help="set SEED in the notebooks (default: each notebook's own)")
     c = sub.add_parser("compute", help="fill the results cache for the chapters, without Jupyter")
     c.add_argument("--profile", default="ci", choices=book.PROFILES, help="ci or paper (default ci)")
     c.add_argument("--device", default="auto", choices=book.DEVICES, help="auto, cpu or cuda (default auto)")
@@ -58,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
             compute.compute(args.only, profile=args.profile, seed=args.seed, device=args.device)
             return 0
-        written = book.convert_all(book.find_root() / "notebooks", args.to_ipynb, only=args.only)
+        parameters = None if args.seed is None else {"SEED": args.seed}
+        written = book.convert_all(book.find_root() / "notebooks", args.to_ipynb, only=args.only, parameters=parameters)
         for path in written:
             print(f"wrote {path}")
         if not written:

@@ -109,6 +109,15 @@ def test_convert_all_writes_every_source_with_its_kernel(project, tmp_path):
         book.convert_all(project / "notebooks", tmp_path / "out", only=["nope"])
 
 
+def test_convert_all_can_set_parameters_for_a_second_seed(project, tmp_path):
+    (path,) = book.convert_all(project / "notebooks", tmp_path / "seed1", only=["good"], parameters={"SEED": 7})
+    cells = nbformat.read(path, as_version=4).cells
+    index = book.parameters_cell(nbformat.read(path, as_version=4))
+    assert cells[index + 1].source == "SEED = 7" and cells[index + 1].metadata["tags"] == ["injected-parameters"]
+    with pytest.raises(ValueError, match="does not define WIDTH"):
+        book.convert_all(project / "notebooks", tmp_path / "bad", only=["good"], parameters={"WIDTH": 8})
+
+
 def test_the_toc_decides_which_notebooks_the_book_runs(project):
     (project / "notebooks" / "scratch.py").write_text(GOOD)
     assert book.toc_files(project / "book") == ["intro", "good", "broken", "methods"]

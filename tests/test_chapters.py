@@ -8,7 +8,7 @@ import inspect
 import pytest
 
 from crit import chapters
-from crit.chapters.settings import PROFILE_NAMES, Settings
+from crit.chapters.settings import PROFILE_NAMES, Results, Settings
 
 NAMES = chapters.names()
 
@@ -31,6 +31,8 @@ def test_profiles_and_compute_signature(name):
     params = inspect.signature(chapter.compute).parameters
     assert list(params)[:1] == ["profile"] and params["profile"].default == "ci"
     assert {"seed", "device"} <= {k for k, p in params.items() if p.kind is p.KEYWORD_ONLY}
+    results = [c for c in vars(chapter).values() if inspect.isclass(c) and issubclass(c, Results) and c is not Results]
+    assert len(results) == 1, "one Results record per chapter, holding everything the page shows"
 
 
 @pytest.mark.parametrize("name", NAMES)

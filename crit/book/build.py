@@ -182,11 +182,13 @@ def select(names: list[str], only: list[str] | None, *, what: str = "notebook") 
 # converting every source (``python -m crit notebooks``)
 
 
-def convert_all(notebooks_dir, out_dir, *, only: list[str] | None = None) -> list[Path]:
+def convert_all(notebooks_dir, out_dir, *, only: list[str] | None = None,
+                parameters: dict | None = None) -> list[Path]:
     """Convert every notebook source (or those in ``only``) to ``<out_dir>/<name>.ipynb``.
 
-    The notebooks keep their default parameters, i.e. the CI profile; this is what ``make test``
-    runs under nbval.
+    The notebooks keep their default parameters, i.e. the CI profile, except those in
+    ``parameters`` (e.g. ``{"SEED": 1}``), which a cell tagged ``injected-parameters`` sets right
+    after the parameters cell, as papermill does; this is what ``make test`` runs under nbval.
     """
     names = select(source_notebooks(notebooks_dir), only)
     out_dir = Path(out_dir)
@@ -194,7 +196,13 @@ def convert_all(notebooks_dir, out_dir, *, only: list[str] | None = None) -> lis
     written = []
     for name in names:
         nb = to_notebook(Path(notebooks_dir) / f"{name}.py")
-        parameters_cell(nb)  # a notebook without its parameters cell is an error here too
+        index = parameters_cell(nb)  # a notebook without its parameters cell is an error here too
+        if parameters:
+            import nbformat
+
+            check_parameters(nb, parameters)
+            source = "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
+            nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]}))
         written.append(write_ipynb(nb, out_dir / f"{name}.ipynb"))
     return written
 

@@ -17,7 +17,7 @@ from crit import _validate
 from crit.analysis import phases
 from crit.book import style, tables
 from crit.book.cache import cached_call
-from crit.chapters.settings import Grid, Profiles, Settings
+from crit.chapters.settings import Grid, Profiles, Results, Settings
 from crit.models import avalanches as av
 from crit.models import theory
 from crit.seeds import sub_seed
@@ -122,13 +122,11 @@ PROFILES = Profiles(
 
 
 @dataclass(frozen=True, eq=False)
-class PhaseDiagramResults:
+class PhaseDiagramResults(Results):
     """Everything the phase-diagram page shows.
 
     Attributes
     ----------
-    settings : PhaseDiagramSettings
-    seed : int
     sweeps : dict of int to PhaseScan
         σ_w² sweeps at σ_b² = 0, by width N.
     peaks : Peaks
@@ -154,8 +152,6 @@ class PhaseDiagramResults:
         Peaks of χ and χ_F of the narrowing scans.
     """
 
-    settings: PhaseDiagramSettings
-    seed: int
     sweeps: dict
     peaks: phases.Peaks
     rho_top: float

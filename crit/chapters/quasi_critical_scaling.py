@@ -19,7 +19,7 @@ from crit.analysis import crackling, quasicritical
 from crit.analysis.universality import REFERENCE_CLASSES
 from crit.book import style, tables
 from crit.book.cache import cached_call
-from crit.chapters.settings import Grid, Profiles, Settings
+from crit.chapters.settings import Grid, Profiles, Results, Settings
 from crit.models import avalanches, theory
 from crit.seeds import sub_seed
 
@@ -102,13 +102,11 @@ PROFILES = Profiles(
 
 
 @dataclass(frozen=True, eq=False)
-class QuasiCriticalScalingResults:
+class QuasiCriticalScalingResults(Results):
     """Everything the page shows.
 
     Attributes
     ----------
-    settings : QuasiCriticalScalingSettings
-    seed : int
     point : crit.analysis.crackling.CracklingAnalysis
         Both fits, the shape collapse and the likelihood ratios of the headline point (σ_b² = 0).
     sweep : crit.analysis.quasicritical.DriveSweep
@@ -132,8 +130,6 @@ class QuasiCriticalScalingResults:
         Absolute change of the authors' τ_d from the undriven point to the strongest drive.
     """
 
-    settings: QuasiCriticalScalingSettings
-    seed: int
     point: crackling.CracklingAnalysis
     sweep: quasicritical.DriveSweep
     iid_ratio: float

@@ -32,7 +32,7 @@ from crit import _validate
 from crit.records import plain
 from crit.seeds import sub_seed
 
-__all__ = ["Grid", "Settings", "Profiles", "sub_seed", "PROFILE_NAMES"]
+__all__ = ["Grid", "Settings", "Profiles", "Results", "sub_seed", "PROFILE_NAMES"]
 
 #: The profiles every chapter defines.
 PROFILE_NAMES = ("ci", "paper")
@@ -166,3 +166,19 @@ class Profiles(Mapping):
 
     def __repr__(self) -> str:
         return f"Profiles({', '.join(self._profiles)})"
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Results:
+    """Base of every chapter's results: everything its page shows, and what it was computed with.
+
+    Attributes
+    ----------
+    settings : Settings
+        The chapter's settings (a profile, or settings of one's own).
+    seed : int
+        The notebook's ``SEED``; every run's seed is ``sub_seed(seed, label)``.
+    """
+
+    settings: Settings
+    seed: int

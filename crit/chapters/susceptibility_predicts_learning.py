@@ -30,7 +30,7 @@ from crit.analysis import learning, phases
 from crit.analysis.correlation import CorrelationTable
 from crit.book import style, tables
 from crit.book.cache import cached_call
-from crit.chapters.settings import Grid, Profiles, Settings
+from crit.chapters.settings import Grid, Profiles, Results, Settings
 from crit.models import datasets, theory, train
 from crit.models.avalanches import resolve_device
 from crit.seeds import sub_seed
@@ -111,14 +111,11 @@ PROFILES = Profiles(
 
 
 @dataclass(frozen=True, eq=False)
-class SusceptibilityPredictsLearningResults:
+class SusceptibilityPredictsLearningResults(Results):
     """Everything the page shows; arrays indexed by the grid's rows (σ_b², n_b) and columns (σ_w², n_w).
 
     Attributes
     ----------
-    settings : SusceptibilityPredictsLearningSettings
-    seed : int
-        The notebook's ``SEED``.
     runs : tuple of Training
         One per training seed, each over the whole grid flattened with σ_b² as the slow index (G = n_b n_w).
     scan : PhaseScan
@@ -142,8 +139,6 @@ class SusceptibilityPredictsLearningResults:
         the evaluations), with every predictor; bootstrap over trained networks.
     """
 
-    settings: SusceptibilityPredictsLearningSettings
-    seed: int
     runs: tuple
     scan: phases.PhaseScan
     predictors: learning.Predictors

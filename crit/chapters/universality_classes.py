@@ -27,7 +27,7 @@ from crit.chapters._universality_classes_figures import (
     exponents_figure,
     shapes_figure,
 )
-from crit.chapters.settings import Profiles, Settings
+from crit.chapters.settings import Profiles, Results, Settings
 from crit.models import avalanches, exact_models, resnets, sparse_networks
 from crit.seeds import sub_seed
 
@@ -133,13 +133,11 @@ PROFILES = Profiles(
 
 
 @dataclass(frozen=True, eq=False)
-class UniversalityClassesResults:
+class UniversalityClassesResults(Results):
     """Everything the universality-class page shows.
 
     Attributes
     ----------
-    settings : UniversalityClassesSettings
-    seed : int
     systematic : tuple of float
         Systematic errors of (τ_s, τ_d, γ) used by the class assignment.
     tolerance : float
@@ -178,8 +176,6 @@ class UniversalityClassesResults:
         ``{name: ClassAssignment}`` of ``networks``.
     """
 
-    settings: UniversalityClassesSettings
-    seed: int
     systematic: tuple
     tolerance: float
     calibration: dict
