@@ -9,7 +9,7 @@ set -u
 python=$1 dir=$2 seed=$3 capability=${4:-}
 rm -rf "$dir"
 "$python" -m crit notebooks --to-ipynb "$dir" --seed "$seed" || exit $?
-echo "nbval: SEED=$seed, ATEN_CPU_CAPABILITY=${capability:-(this CPU's best)}"
+echo "nbval: SEED=$seed, ATEN_CPU_CAPABILITY=${capability:-native}"
 if [ -n "$capability" ]; then export ATEN_CPU_CAPABILITY=$capability; fi
 MPLBACKEND=Agg "$python" -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
     --nbval-sanitize-with tests/nbval_sanitize.cfg "$dir"
