@@ -8,6 +8,13 @@ Fit exponents by maximum likelihood (:func:`fit_power_law`), test them (:func:`b
     >>> from crit.analysis import stats
     >>> fit = stats.fit_power_law(sizes, discrete=False)            # doctest: +SKIP
     >>> stats.bootstrap_pvalue(sizes, fit, n_sets=1000, rng=0).p     # doctest: +SKIP
+
+Results can be *undetermined*, with NaN numbers and the reason in a field ``undetermined``
+(``determined`` is False): a fit whose exponent exceeds
+:data:`crit.analysis.stats.powerlaw.ALPHA_LIMIT` (the data have no power-law tail), and a
+comparison whose alternative degenerates into the power law (with a :class:`DegenerateFitWarning`).
+``ks_convention="plfit"`` reproduces Clauset et al.'s plfit.m, ties included
+(:mod:`crit.analysis.stats.powerlaw`).
 """
 
 from crit.analysis.stats.binning import (
@@ -17,7 +24,12 @@ from crit.analysis.stats.binning import (
     equal_count_pdf,
     log_binned_pdf,
 )
-from crit.analysis.stats.compare import ALTERNATIVES, LikelihoodRatio, compare_to
+from crit.analysis.stats.compare import (
+    ALTERNATIVES,
+    DegenerateFitWarning,
+    LikelihoodRatio,
+    compare_to,
+)
 from crit.analysis.stats.goodness import BootstrapResult, bootstrap_pvalue
 from crit.analysis.stats.powerlaw import PowerLawFit, fit_power_law, sample_power_law
 from crit.analysis.stats.scaling import (
@@ -37,6 +49,7 @@ __all__ = [
     "BootstrapResult",
     "CCDF",
     "CracklingCheck",
+    "DegenerateFitWarning",
     "GammaFit",
     "LikelihoodRatio",
     "PowerLawFit",

@@ -129,15 +129,31 @@ def run_bounds(x_sorted):
     return first, last
 
 
+def effective_convention(convention, discrete):
+    """The KS statistic a convention computes for this data type.
+
+    plfit's discrete branch takes the supremum over every integer of |F_data - F_model| (both
+    CDFs at or below the integer), which is the two-sided statistic; its continuous branch is
+    the positional one, ``'plfit'`` here.
+    """
+    return "two-sided" if convention == "plfit" and discrete else convention
+
+
 def ks_from_cdfs(first, last, n_tail, p_below, p_at_or_below, convention):
     """KS distance of a sorted tail given model P(X < x_i) and P(X <= x_i) at each point.
 
-    ``convention='clauset'`` compares the empirical CDF just below each point, ``(i - 1)/n``,
-    with the model (Clauset et al. 2009; plfit; powerlaw 2.0). ``'two-sided'`` is the textbook
-    statistic: both ``(i - 1)/n`` and ``i/n`` (for ties, the run's ends).
+    ``first`` and ``last`` are the first and last (0-based) positions of the run of equal values
+    each point belongs to. ``convention='clauset'`` compares the empirical CDF just below each
+    distinct value, ``first/n``, with P(X < x) (powerlaw 2.0). ``'two-sided'`` is the textbook
+    statistic: also ``(last + 1)/n`` against P(X <= x). ``'plfit'`` (continuous data) is
+    Clauset's plfit.m: position ``i`` (0-based) compared with ``i/n`` for every point, ties not
+    merged, so that a run contributes ``first/n`` and ``last/n``; without ties it equals
+    ``'clauset'``. For discrete data map ``'plfit'`` through :func:`effective_convention` first.
     """
     e_below = first / n_tail
     d = np.abs(e_below - p_below)
     if convention == "two-sided":
         d = np.maximum(d, np.abs((last + 1) / n_tail - p_at_or_below))
+    elif convention == "plfit":
+        d = np.maximum(d, np.abs(last / n_tail - p_below))
     return float(d.max())

@@ -11,6 +11,41 @@ The law is ``p(x) ∝ x^-alpha`` on ``[xmin, xmax]`` (``xmax=None``: no upper cu
 
 ``xmin=None`` chooses xmin by the minimum Kolmogorov–Smirnov distance (Clauset et al. 2009, §3.3),
 exactly but fast (:mod:`crit.analysis.stats.xmin_search`).
+
+KS conventions and Clauset et al.'s Table 6.1 (their Table 3 in arXiv:0706.1062). The eight data
+sets of that table that ship with the ``powerlaw`` package (``powerlaw.load_test_dataset``; words
+and terrorism discrete, the rest continuous; blackouts, cities, quakes and surnames in thousands,
+i.e. times 1e-3) give the published (x̂min, n_tail, α̂) as follows:
+
+* ``ks_convention='plfit'``: all eight. This is the statistic of Clauset's own ``plfit.m``: for
+  continuous data every sorted tail point i = 1..n is compared with (i - 1)/n, ties not merged; for
+  integers, the supremum of |F_data - F_model| over every integer (the two-sided statistic).
+  The exponent is the exact maximum-likelihood one (plfit.m takes, for integers, the best of a
+  grid of step 0.01: words 1.95, terrorism 2.37 there, 1.9527 and 2.3699 here).
+* ``'clauset'`` (the default, the statistic of powerlaw 2.0): the six data sets words, terrorism,
+  blackouts, cities, fires and flares. On quakes and surnames, continuous data with many tied
+  values, it compares only the first point of each run of ties and chooses another xmin (quakes:
+  10, α̂ 1.952, as powerlaw 2.0; surnames: 14.92, α̂ 2.200).
+* ``'two-sided'`` (the textbook statistic): words, terrorism, blackouts, fires, flares, quakes and
+  surnames (seven), but cities comes out at xmin 52.648 (n_tail 576) instead of 52.457 (580).
+
+Without tied values 'plfit' and 'clauset' are the same statistic; with ties, the default
+'clauset' is Clauset's convention as powerlaw 2.0 implements it, not plfit's.
+
+Undetermined fits. A maximum-likelihood exponent above :data:`ALPHA_LIMIT` (10) is not a power-law
+tail: such a law loses a factor 2^10 ≈ 1000 in density over a doubling of x, so the "tail" is
+data bunched just above xmin (2000 uniform values on [1, 2] give α̂ from about 20 to a few
+hundred, depending on the sample; Poisson(20) counts 13 to 21). Avalanche exponents lie between
+1 and about 3, and no data set of Clauset et al.'s Table 6.1 comes near 10. Such a fit is
+returned with ``alpha`` and ``sigma`` NaN and the reason in ``undetermined``; everything else
+(xmin, n_tail, the KS distance and log-likelihood of the maximum-likelihood law) is kept.
+
+The criterion catches a tail that is not there, not every poor fit: a fixed xmin at the bottom
+of bounded data still gives a moderate exponent (3.6 for uniform data on [1, 2] from xmin = 1),
+which the goodness-of-fit test (:func:`crit.analysis.stats.bootstrap_pvalue`) rejects. With an
+upper cut-off, a flat or rising density is a legitimate law (α ≤ 1) and stays determined. The
+discrete solver only reaches α = 30: a fixed-xmin discrete tail steeper than that raises
+ValueError, as before, and so does an xmin search in which every candidate is that steep.
 """
 
 from __future__ import annotations
@@ -23,9 +58,10 @@ from crit import _validate
 from crit.analysis.stats import _checks, _laws, xmin_search
 from crit.records import Record
 
-__all__ = ["KS_CONVENTIONS", "PowerLawFit", "fit_power_law", "sample_power_law", "log_pdf", "tail_ks"]
+__all__ = ["ALPHA_LIMIT", "KS_CONVENTIONS", "PowerLawFit", "fit_power_law", "sample_power_law", "log_pdf", "tail_ks"]
 
-KS_CONVENTIONS = ("clauset", "two-sided")
+KS_CONVENTIONS = ("clauset", "two-sided", "plfit")
+ALPHA_LIMIT = 10.0  # steeper maximum-likelihood exponents make a fit undetermined (module docstring)
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,17 +80,22 @@ class PowerLawFit(Record):
     n_tail, n : int
         Points inside ``[xmin, xmax]`` and points given.
     ks : float
-        Kolmogorov–Smirnov distance between the tail and the fitted law (``ks_convention``).
+        Kolmogorov–Smirnov distance between the tail and the maximum-likelihood law
+        (``ks_convention``), also when the fit is undetermined.
     loglik : float
-        Log-likelihood of the tail (natural log; densities in inverse data units).
+        Log-likelihood of the tail under that law (natural log; densities in inverse data units).
     discrete : bool
         Whether the discrete (integer) law was fitted.
     xmin_method : str
         ``'fixed'`` (given) or ``'ks'`` (minimum KS distance over ``n_candidates`` values).
     ks_convention : str
-        ``'clauset'`` (empirical CDF just below each point, as plfit and powerlaw 2.0) or ``'two-sided'``.
+        ``'clauset'`` (empirical CDF just below each distinct value, as powerlaw 2.0),
+        ``'two-sided'`` (textbook) or ``'plfit'`` (Clauset's plfit.m); see the module docstring.
     n_candidates : int
         Number of xmin values examined (1 when fixed).
+    undetermined : str
+        Empty for a power-law fit; otherwise why the tail has no power-law exponent (the
+        maximum-likelihood exponent exceeds :data:`ALPHA_LIMIT`), and ``alpha``, ``sigma`` are NaN.
     """
 
     alpha: float
@@ -69,6 +110,12 @@ class PowerLawFit(Record):
     xmin_method: str
     ks_convention: str
     n_candidates: int
+    undetermined: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """Whether the tail has a power-law exponent (``undetermined`` is empty)."""
+        return not self.undetermined
 
     @property
     def tau(self) -> float:
@@ -150,9 +197,11 @@ def fit_power_law(
     xmax : float, optional
         Upper cut-off; data above it are ignored and the likelihood is normalised on
         ``[xmin, xmax]`` (use it for durations censored by a finite depth).
-    ks_convention : {'clauset', 'two-sided'}
-        How the KS distance is computed (see :class:`PowerLawFit`); Clauset's is the default so that
-        xmin, D and bootstrap p-values match theirs and powerlaw 2.0's.
+    ks_convention : {'clauset', 'two-sided', 'plfit'}
+        How the KS distance is computed (see :class:`PowerLawFit`). The default, 'clauset', gives
+        powerlaw 2.0's xmin and D, and Clauset et al.'s on data without tied values; 'plfit'
+        reproduces Clauset et al.'s plfit.m, ties included (all eight rows of their Table 6.1
+        that ship with powerlaw; see the module docstring for which rows each convention gives).
     min_tail : int
         Fewest points allowed in the tail (at least 10).
     max_alpha : float, optional
@@ -161,12 +210,17 @@ def fit_power_law(
     Returns
     -------
     PowerLawFit
+        Undetermined (``alpha`` NaN, reason in ``undetermined``) when the maximum-likelihood
+        exponent exceeds :data:`ALPHA_LIMIT`: the data have no power-law tail.
 
     Raises
     ------
     ValueError
         Empty data, values <= 0, NaN/inf, all values equal, xmin above the data, xmax <= xmin,
-        fewer than ``min_tail`` points in the tail.
+        fewer than ``min_tail`` points in the tail, no xmin candidate with a valid exponent, a
+        discrete exponent beyond the solver's range (1, 30].
+    TypeError
+        Data that are not an array of numbers, ``discrete`` not a bool.
 
     Examples
     --------
@@ -175,6 +229,9 @@ def fit_power_law(
     >>> fit = fit_power_law(x, discrete=False, xmin=1.0)
     >>> round(fit.alpha, 2), fit.n_tail
     (2.5, 5000)
+    >>> flat = fit_power_law(rng.uniform(1.0, 2.0, 5000), discrete=False)   # no power-law tail
+    >>> flat.determined, flat.alpha
+    (False, nan)
     """
     discrete = _checks.flag("discrete", discrete)
     ks_convention = _validate.choice("ks_convention", ks_convention, KS_CONVENTIONS)
@@ -210,13 +267,27 @@ def fit_power_law(
     partial = PowerLawFit(alpha, sigma, float(xmin), xmax, int(tail.size), int(n), ks, 0.0, discrete,
                           xmin_method, ks_convention, int(n_cand))
     loglik = float(np.sum(log_pdf(partial, tail)))
-    return PowerLawFit(alpha, float(sigma), float(xmin), xmax, int(tail.size), int(n), float(ks), loglik,
-                       discrete, xmin_method, ks_convention, int(n_cand))
+    why = _undetermined_reason(alpha, xmin, tail)
+    if why:
+        alpha = sigma = float("nan")
+    return PowerLawFit(float(alpha), float(sigma), float(xmin), xmax, int(tail.size), int(n), float(ks), loglik,
+                       discrete, xmin_method, ks_convention, int(n_cand), why)
+
+
+def _undetermined_reason(alpha, xmin, tail):
+    """Why a maximum-likelihood exponent is no power law ('' when it is one)."""
+    if alpha <= ALPHA_LIMIT:
+        return ""
+    return (
+        f"no power-law tail: the maximum-likelihood exponent {alpha:.4g} exceeds {ALPHA_LIMIT:g} "
+        f"(the {tail.size} points from xmin={xmin:.6g} span only a factor {tail[-1] / xmin:.3g})"
+    )
 
 
 def tail_ks(tail, alpha, xmin, xmax, discrete, convention="clauset") -> float:
     """KS distance between a sorted tail and the power law (alpha, xmin, xmax)."""
     first, last = _laws.run_bounds(tail)
+    convention = _laws.effective_convention(convention, discrete)
     if discrete:
         below = _laws.disc_cdf_below(alpha, tail, xmin, xmax)
         at = _laws.disc_cdf_below(alpha, tail + 1.0, xmin, xmax)

@@ -15,11 +15,13 @@ range with more data. Compute the goodness-of-fit p-value of the result afterwar
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from crit import _validate
 from crit.analysis.stats import _checks
-from crit.analysis.stats.powerlaw import PowerLawFit, fit_power_law
+from crit.analysis.stats.powerlaw import ALPHA_LIMIT, PowerLawFit, fit_power_law
 
 __all__ = ["support_search"]
 
@@ -58,12 +60,20 @@ def support_search(
     alpha_min : float
         Supports whose fitted exponent is not above this are skipped (default 1: the flat body of
         a distribution below its scaling range is a "power law" with α ≈ 0 that nobody wants).
+        Supports whose fit is undetermined (exponent above
+        :data:`crit.analysis.stats.powerlaw.ALPHA_LIMIT`) are skipped too.
 
     Returns
     -------
     PowerLawFit
         With ``xmin_method = "support"``. When no candidate is plausible, the one with the smallest
-        KS·√n_tail is returned and ``xmin_method = "support-implausible"``.
+        KS·√n_tail is returned and ``xmin_method = "support-implausible"``. Always determined.
+
+    Raises
+    ------
+    ValueError
+        Bad data (see :func:`crit.analysis.stats.fit_power_law`), or no support of ``min_decades``
+        holding ``min_tail`` points with a determined exponent above ``alpha_min``.
     """
     discrete = _checks.flag("discrete", discrete)
     n_grid = _validate.integer("n_grid", n_grid, minimum=3)
@@ -78,6 +88,7 @@ def support_search(
     if discrete:
         grid = np.unique(np.round(grid))
     best, best_key, fallback, fallback_key = None, None, None, None
+    n_tried = 0
     for i, lo in enumerate(grid):
         for hi in grid[i + 1:]:
             decades = np.log10(hi / lo)
@@ -86,11 +97,12 @@ def support_search(
             n_tail = np.count_nonzero((x >= lo) & (x <= hi))
             if n_tail < min_tail:
                 continue
+            n_tried += 1
             try:
                 fit = fit_power_law(x, discrete=discrete, xmin=lo, xmax=hi)
             except ValueError:
                 continue
-            if fit.alpha <= alpha_min:
+            if not fit.determined or fit.alpha <= alpha_min:
                 continue
             score = fit.ks * np.sqrt(fit.n_tail)
             if score <= critical:
@@ -101,9 +113,14 @@ def support_search(
                 fallback, fallback_key = fit, score
     chosen, method = (best, "support") if best is not None else (fallback, "support-implausible")
     if chosen is None:
+        if n_tried:
+            raise ValueError(
+                f"no support of at least {min_decades} decade(s) holding {min_tail} points ({n_tried} tried) "
+                f"gives an exponent above alpha_min={alpha_min} and at most {ALPHA_LIMIT:g}: "
+                "the data have no power-law range"
+            )
         raise ValueError(
             f"no support of at least {min_decades} decade(s) holds {min_tail} points; "
             "lower min_decades or min_tail, or provide more data"
         )
-    return PowerLawFit(chosen.alpha, chosen.sigma, chosen.xmin, chosen.xmax, chosen.n_tail, chosen.n, chosen.ks,
-                       chosen.loglik, chosen.discrete, method, chosen.ks_convention, int(grid.size))
+    return dataclasses.replace(chosen, xmin_method=method, n_candidates=int(grid.size))

@@ -42,19 +42,24 @@ def _ragged(counts):
 class _Tail:
     """Sorted data in log units with everything a KS evaluation needs (all arrays, no copies)."""
 
-    def __init__(self, x, xmax, two_sided):
+    def __init__(self, x, xmax, convention):
         self.n = x.size
         self.y = np.log(x / x[0])
         self.first, self.last = _laws.run_bounds(x)
         self.ymax = np.inf if xmax is None else float(np.log(xmax / x[0]))
-        self.two_sided = two_sided
+        # upper empirical CDF compared at a run of ties: (last + 1)/n two-sided, last/n plfit
+        self.up_shift = {"clauset": None, "two-sided": 1, "plfit": 0}[convention]
 
     def cdfs(self, k, beta, i):
-        """Empirical CDF just below and at point(s) ``i``, and the model CDF, for candidate(s) ``k``."""
+        """Lower and upper empirical CDF at point(s) ``i``, and the model CDF, for candidate(s) ``k``.
+
+        The KS terms are ``|e_lo - p|`` and ``|e_up - p|`` (see :func:`_laws.ks_from_cdfs`);
+        both ``e_lo`` and ``e_up`` are non-decreasing in ``i``, which the bounds rely on.
+        """
         nt = (self.n - k).astype(float)
         p = _laws.cont_cdf(beta, self.y[i] - self.y[k], self.ymax - self.y[k])
         e_lo = (self.first[i] - k) / nt
-        e_up = (self.last[i] + 1 - k) / nt if self.two_sided else e_lo
+        e_up = e_lo if self.up_shift is None else (self.last[i] + self.up_shift - k) / nt
         return e_lo, e_up, p
 
     def deviations(self, k, beta, i):
@@ -129,6 +134,9 @@ def _exact_ks(tail, k, beta, stop_above=np.inf):
 def continuous_search(x, *, xmax=None, min_tail=10, max_alpha=None, convention="clauset"):
     """Exact minimum-KS ``xmin`` for continuous data ``x`` (sorted, positive, all <= xmax).
 
+    ``convention`` is one of ``'clauset'``, ``'two-sided'``, ``'plfit'`` (see
+    :func:`crit.analysis.stats.fit_power_law`).
+
     Strategy: exact distances (see :func:`_exact_ks`) for about 500 evenly spread *anchor*
     candidates; every other candidate gets a lower bound from its deviations at the points where
     the deviations of its neighbouring anchors peak (a deviation at any point bounds the KS
@@ -137,7 +145,7 @@ def continuous_search(x, *, xmax=None, min_tail=10, max_alpha=None, convention="
 
     Returns ``(index_of_xmin, beta, ks, n_candidates)`` with ``beta = alpha - 1``.
     """
-    tail = _Tail(x, xmax, convention == "two-sided")
+    tail = _Tail(x, xmax, convention)
     n = tail.n
     cand = _candidates(tail.first, n, min_tail)
     if cand.size == 0:
@@ -191,6 +199,9 @@ def continuous_search(x, *, xmax=None, min_tail=10, max_alpha=None, convention="
 def discrete_search(x, *, xmax=None, min_tail=10, max_alpha=None, convention="clauset"):
     """Exhaustive minimum-KS ``xmin`` for integer data ``x`` (sorted, positive, all <= xmax).
 
+    ``'plfit'`` computes the two-sided statistic here, as plfit.m does for integers (the supremum
+    of |F_data - F_model| over every integer of the tail).
+
     Returns ``(index_of_xmin, alpha, ks, n_candidates)``.
     """
     n = x.size
@@ -215,7 +226,7 @@ def discrete_search(x, *, xmax=None, min_tail=10, max_alpha=None, convention="cl
     u_val, u_first, u_last = x[uniq], first[uniq], last[uniq]
     pos = np.searchsorted(uniq, cand)
     ks = np.empty(cand.size)
-    two_sided = convention == "two-sided"
+    two_sided = _laws.effective_convention(convention, True) == "two-sided"
     for c in range(cand.size):  # O(#distinct) vectorised work per candidate
         k, a = cand[c], alpha[c]
         u = u_val[pos[c] :]
