@@ -16,9 +16,10 @@ def test_jackknife_of_a_mean_is_the_standard_error():
     assert err == pytest.approx(x.std(ddof=1) / np.sqrt(x.size), rel=1e-10)
 
 
-def test_jackknife_needs_three_networks():
-    with pytest.raises(ValueError, match="at least 3 networks"):
-        resampling.jackknife(lambda a: a.mean(-1), np.ones(2))
+def test_jackknife_of_fewer_than_three_networks_keeps_the_estimate_without_an_error():
+    est, err = resampling.jackknife(lambda a: a.mean(-1), np.array([1.0, 3.0]))
+    assert est == 2.0 and np.isnan(err)
+    assert "at least 3 networks, got 2" in resampling.too_few_networks(2) and resampling.too_few_networks(3) == ""
 
 
 def test_network_resamples_take_whole_networks_with_replacement():

@@ -27,5 +27,5 @@ def test_exact_models_have_the_parabola_and_the_semicircle():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="at least 2"):
-        shapes.shape_exponent(SimpleNamespace(u=np.linspace(0.01, 0.99, 10), curves=np.ones((1, 10))))
+    with pytest.raises(ValueError, match="length 10"):
+        shapes.shape_exponent(SimpleNamespace(u=np.linspace(0.01, 0.99, 10), curves=np.ones((3, 9))))

@@ -28,7 +28,9 @@ scale, not a test). Only S ≥ ``s_min`` and points with n_≥ ≥ 10 take part.
 jackknife over blocks of networks, as everywhere in :mod:`crit.analysis.universality`. A minimum on the edge
 of the range is flagged (``at_edge``): no collapse inside it. When the data cannot give σ (fewer
 than two widths with a cumulative curve, or no two cut-off regions that overlap at any σ) the
-result is *undetermined*: σ, its error and the quality are NaN and ``undetermined`` says why. The pairwise overlaps follow
+result is *undetermined*: σ, its error and the quality are NaN and ``undetermined`` says why; when
+they give σ but no error (fewer than 3 groups of networks whose leaving out leaves a collapse), σ
+stands, its error is NaN and ``undetermined`` says why. The pairwise overlaps follow
 Bhattacharjee & Seno, J. Phys. A 34, 6375 (2001); the error-weighted χ² per point follows Houdayer
 & Hartmann, Phys. Rev. B 70, 014418 (2004).
 """
@@ -54,14 +56,21 @@ def cumulative_curve(sizes, s_min=1.0):
     Parameters
     ----------
     sizes : array_like
-        Sizes of ended avalanches (> 0).
+        Sizes of ended avalanches (≥ 0; sizes 0 are left out).
     s_min : float
         Smallest size of the curve (units of S).
+
+    Returns
+    -------
+    (S, C, n_ge) : tuple of numpy.ndarray
+        Empty when fewer than 10 sizes are positive: no point has n_≥ ≥ 10.
     """
-    s = np.sort(_validate.finite_array("sizes", sizes))
+    s = np.sort(_validate.finite_array("sizes", sizes, allow_empty=True))
+    if s.size and s[0] < 0:
+        raise ValueError(f"sizes must be >= 0, got {s[0]!r}")
     s = s[s > 0]
     if s.size < _MIN_COUNT:
-        raise ValueError(f"a cumulative curve needs at least {_MIN_COUNT} positive sizes, got {s.size}")
+        return np.zeros(0), np.zeros(0), np.zeros(0, np.int64)
     grid = np.geomspace(max(float(s_min), s[0]), s[-1], _POINTS)
     n_ge = s.size - np.searchsorted(s, grid, side="left")
     ok = n_ge >= _MIN_COUNT
@@ -71,8 +80,10 @@ def cumulative_curve(sizes, s_min=1.0):
 def quality(curves, widths, tau, sigma) -> float:
     """χ² per point of the collapse of ``curves`` (from :func:`cumulative_curve`) with (τ, σ).
 
-    NaN when no two curves overlap in S/N^σ.
+    NaN when no two curves (of at least 2 points) overlap in S/N^σ.
     """
+    use = [k for k, c in enumerate(curves) if np.asarray(c[0]).size >= 2]
+    curves, widths = [curves[k] for k in use], [widths[k] for k in use]
     lx = [np.log(s) - sigma * np.log(n) for (s, _, _), n in zip(curves, widths)]
     ly = [np.log(c) + (tau - 1.0) * np.log(s) for s, c, _ in curves]
     var = [1.0 / k for _, _, k in curves]
@@ -92,6 +103,9 @@ def cutoff_region(curves, tau, tail_fraction=0.8):
     """The part of each curve past its maximum of C S^{τ−1} where it is below ``tail_fraction`` of it."""
     out = []
     for s, c, k in curves:
+        if s.size == 0:
+            out.append((s, c, k))
+            continue
         y = c * s ** (tau - 1.0)
         top = int(np.argmax(y))
         keep = (np.arange(y.size) >= top) & (y < tail_fraction * y[top])
@@ -131,7 +145,7 @@ class Collapse(Record):
     s_min, tail_fraction : float
     n_groups : int
     undetermined : str
-        Why σ could not be determined from these data; empty when it was.
+        Why σ (or only its error) could not be determined from these data; empty when both were.
     """
 
     widths: np.ndarray
@@ -152,13 +166,19 @@ class Collapse(Record):
 
     @property
     def determined(self) -> bool:
-        """Whether the data gave a σ (see ``undetermined`` for why not)."""
+        """Whether the data gave σ and its error (see ``undetermined`` for why not)."""
         return not self.undetermined
 
 
 def _ended_sizes(a, keep=None):
     ok = ~np.asarray(a.survived, bool) & (np.asarray(a.sizes) > 0)
     return np.asarray(a.sizes, float)[ok if keep is None else ok & keep]
+
+
+def _ended_networks(a):
+    """The network of every avalanche that :func:`_ended_sizes` keeps."""
+    ok = ~np.asarray(a.survived, bool) & (np.asarray(a.sizes) > 0)
+    return np.asarray(a.network, np.int64)[ok]
 
 
 def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5), tail_fraction=0.8,
@@ -221,10 +241,10 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     widths, records = widths[usable], [records[i] for i in usable]
     best = int(np.argmin(quality_curve))
     leave = []
-    for k in range(n_groups):
-        try:
-            sub = [cumulative_curve(_ended_sizes(a, np.asarray(a.network) % n_groups != k), s_min) for a in records]
-        except ValueError:
+    present = np.unique(np.concatenate([_ended_networks(a) % n_groups for a in records]))
+    for k in present:  # leaving out an empty group would repeat the full estimate and shrink the error
+        sub = [cumulative_curve(_ended_sizes(a, np.asarray(a.network) % n_groups != k), s_min) for a in records]
+        if any(c[0].size == 0 for c in sub):  # a width left with fewer than 10 sizes: no estimate
             continue
         q = _quality_curve(sub, widths, tau, grid, tail_fraction)
         if np.isfinite(q).any():
@@ -232,10 +252,13 @@ def size_collapse(system_sweeps: dict, *, tau, s_min=1.0, sigma_range=(0.2, 2.5)
     leave = np.array(leave)
     m = leave.size
     err = float(jackknife_error(leave)) if m >= 3 else float("nan")
+    if m < 3:
+        reason = (f"sigma's error: only {m} of {present.size} groups of networks could be left out with a collapse "
+                  "remaining (at least 3 are needed)")
     sigma = float(grid[best])
     n_max = max(c[0].size for c in curves)
     pad = lambda arrs: np.array([np.pad(a, (0, n_max - a.size), constant_values=np.nan) for a in arrs])  # noqa: E731
     x = pad([s / n**sigma for (s, _, _), n in zip(curves, widths)])
     y = pad([c * s ** (tau - 1.0) for s, c, _ in curves])
     return Collapse(widths, x, y, tau, sigma, err, float(quality_curve[best]), best in (0, grid.size - 1), grid, quality_curve,
-                    (lo, hi), float(s_min), tail_fraction, int(m))
+                    (lo, hi), float(s_min), tail_fraction, int(m), reason)

@@ -9,6 +9,11 @@ Intervals are percentile intervals of the resampled values.
 
 For a bivariate normal with correlation :math:`\rho`, the population Spearman correlation is
 :math:`\rho_s = (6/\pi)\arcsin(\rho/2)` (Pearson 1907), the known answer of the tests.
+
+A rank correlation with a constant sample does not exist: such a predictor (or a constant score,
+which undetermines every predictor) gets NaN, as does a predictor holding NaN (undetermined
+upstream, e.g. χ_F of a single network), and :attr:`CorrelationTable.undetermined` says why. The
+number of observations is set by the design (trained networks), so fewer than 3 is bad input.
 """
 
 from __future__ import annotations
@@ -73,6 +78,11 @@ class CorrelationTable(Record):
         "predictor i correlates more strongly than j" (small = i better).
     n, n_resamples, level
         Observations, bootstrap resamples and interval level.
+    undetermined : str
+        Why some correlations are NaN (constant or NaN predictors, a constant score); empty when
+        every one was determined.
+    undetermined_predictors : tuple of str
+        The predictors whose ρ, intervals and differences are NaN.
     """
 
     names: tuple
@@ -86,6 +96,13 @@ class CorrelationTable(Record):
     n: int
     n_resamples: int
     level: float
+    undetermined: str = ""
+    undetermined_predictors: tuple = ()
+
+    @property
+    def determined(self) -> bool:
+        """Whether every predictor's correlation was determined (see ``undetermined``)."""
+        return not self.undetermined
 
     def index(self, name) -> int:
         """Position of predictor ``name``."""
@@ -100,7 +117,8 @@ def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> Correl
     score : array_like, shape (n,)
         The quantity to predict (e.g. test accuracy), one value per observation.
     predictors : dict
-        ``{name: values}``, each of shape (n,), oriented so that larger is predicted to be better.
+        ``{name: values}``, each of shape (n,), oriented so that larger is predicted to be better;
+        NaN marks values undetermined upstream (the predictor is then undetermined).
     rng : numpy.random.Generator
         Draws the resamples (rows with replacement); the same resamples serve every predictor.
     n_resamples : int
@@ -111,6 +129,8 @@ def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> Correl
     Returns
     -------
     CorrelationTable
+        NaN for predictors that are constant or hold NaN, and for all when the score is constant,
+        with the reason in ``undetermined``.
 
     Examples
     --------
@@ -125,13 +145,28 @@ def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> Correl
         raise TypeError("predictors must be a non-empty dict {name: values}")
     y = _validate.finite_array("score", score)
     names = tuple(str(k) for k in predictors)
-    x = np.stack([_validate.finite_array(f"predictor {k!r}", v) for k, v in predictors.items()])
-    if x.shape[1] != y.size:
-        raise ValueError(f"every predictor needs {y.size} values (one per score), got {x.shape[1]}")
+    x = [_predictor(k, v) for k, v in predictors.items()]
+    if any(v.size != y.size for v in x):
+        raise ValueError(f"every predictor needs {y.size} values (one per score), got {[v.size for v in x]}")
+    x = np.stack(x)
     if y.size < 3:
         raise ValueError(f"a rank correlation needs at least 3 observations, got {y.size}")
     n_resamples = _validate.integer("n_resamples", n_resamples, minimum=10)
     level = _validate.real("level", level, minimum=0, maximum=1, strict_min=True, strict_max=True)
+    reasons = {}
+    for k, row in zip(names, x):
+        n_nan = int(np.isnan(row).sum())
+        if n_nan:
+            reasons[k] = f"NaN (undetermined upstream) at {n_nan} of {row.size} observations"
+        elif np.ptp(row) == 0:
+            reasons[k] = f"constant ({row[0]:g}) over the {row.size} observations"
+    # a NaN predictor becomes a constant one, whose rank correlation is NaN: rows do not mix, so the
+    # others, and the resamples drawn from rng, are as without it
+    x = np.where(np.isnan(x), 0.0, x)
+    why = "; ".join(f"predictor {k!r} is {r}" for k, r in reasons.items())
+    if np.ptp(y) == 0:
+        why = f"the score is constant ({y[0]:g}) over the {y.size} observations: no rank correlation"
+        reasons = dict.fromkeys(names, why)
     rho = spearman_rows(x, y[None])
     rows = rng.integers(0, y.size, size=(n_resamples, y.size))
     boot = spearman_rows(x[:, rows], y[rows][None])  # (k, n_resamples)
@@ -145,4 +180,18 @@ def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> Correl
     return CorrelationTable(
         names=names, rho=rho, low=low, high=high, diff=rho[:, None] - rho[None, :], diff_low=d_low,
         diff_high=d_high, p_not_better=p, n=int(y.size), n_resamples=n_resamples, level=level,
+        undetermined=why, undetermined_predictors=tuple(k for k in names if k in reasons),
     )
+
+
+def _predictor(name, values):
+    """A predictor as a 1-D float array; NaN is allowed (undetermined upstream), inf is not."""
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"predictor {name!r} must be array-like of numbers, got {type(values).__name__}") from exc
+    if v.ndim != 1:
+        raise ValueError(f"predictor {name!r} must be 1-dimensional, got shape {v.shape}")
+    if np.isinf(v).any():
+        raise ValueError(f"predictor {name!r} contains inf (NaN marks an undetermined value)")
+    return v

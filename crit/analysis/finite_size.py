@@ -33,7 +33,9 @@ surviving fraction be reported with every sweep.
     mean-field DP with exactly T_c ∝ N^{1/2}, S_c ∝ N, the calibration of the cut-off exponents.
 
 :func:`finite_size_scaling` measures one system over widths (``{width: avalanche record}``) and fits
-the N-dependence of its exponents and cut-offs.
+the N-dependence of its exponents and cut-offs. What the data do not allow (a width whose avalanches
+give no exponent, N-exponents from fewer than 2 widths, N → ∞ limits from fewer than 3) is NaN, with
+the reason in :attr:`FiniteSizeScaling.undetermined`.
 """
 
 from __future__ import annotations
@@ -111,6 +113,10 @@ class FiniteSizeScaling(Record):
         Slopes of log S_c and log T_c against log N (weighted least squares).
     limit : dict
         ``{"tau_s": (value, error), "tau_d": …, "gamma": …}`` at N → ∞ from a fit in 1/N.
+    undetermined : str
+        Why numbers are NaN because of the data, part by part; empty when every number was determined.
+    width_undetermined : tuple of str
+        Per width, the ``undetermined`` of its :class:`~crit.analysis.universality.Exponents`.
     """
 
     system: str
@@ -131,20 +137,36 @@ class FiniteSizeScaling(Record):
     duration_cutoff_exponent: float
     duration_cutoff_exponent_err: float
     limit: dict
+    undetermined: str = ""
+    width_undetermined: tuple = ()
+
+    @property
+    def determined(self) -> bool:
+        """Whether every number was determined (see ``undetermined`` for what was not, and why)."""
+        return not self.undetermined
 
     def exponents_at(self, k: int, name=None) -> universality.Exponents:
         """The exponents of width index ``k`` as an :class:`~crit.analysis.universality.Exponents` (no windows)."""
+        why = self.width_undetermined[k] if self.width_undetermined else ""
         return universality.Exponents(
             name or f"{self.system}, N={int(self.widths[k])}", self.tau_s[k], self.tau_s_err[k], self.tau_d[k],
             self.tau_d_err[k], self.gamma[k], self.gamma_err[k], self.size_cutoff[k], self.size_cutoff_err[k],
-            self.duration_cutoff[k], self.duration_cutoff_err[k], (), (), (), 0, 0, float(self.surviving_fraction[k]))
+            self.duration_cutoff[k], self.duration_cutoff_err[k], (), (), (), 0, 0, float(self.surviving_fraction[k]),
+            why)
 
     def limit_exponents(self) -> universality.Exponents:
-        """The N → ∞ extrapolation as an :class:`~crit.analysis.universality.Exponents`."""
+        """The N → ∞ extrapolation as an :class:`~crit.analysis.universality.Exponents` (cut-offs NaN:
+        not extrapolated)."""
         (ts, es), (td, ed), (g, eg) = (self.limit[k] for k in ("tau_s", "tau_d", "gamma"))
         nan = float("nan")
+        missing = [k for k in ("tau_s", "tau_d", "gamma") if np.isnan(self.limit[k][0])]
+        why = _limit_reason(missing, self.widths.size) if missing else ""
         return universality.Exponents(f"{self.system}, N→∞", ts, es, td, ed, g, eg, nan, nan, nan, nan,
-                                      (), (), (), 0, 0, nan)
+                                      (), (), (), 0, 0, nan, why)
+
+
+def _limit_reason(missing, n_widths):
+    return f"N → ∞ limit of {', '.join(missing)}: needs 3 widths with a finite value and error (of {n_widths})"
 
 
 #: How each system is measured: the smallest duration of the fits, the end of the window as a
@@ -172,7 +194,15 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
 
     The fit windows and the correction exponent of the extrapolation are those of
     :data:`MEASURE_OPTIONS` for ``system`` (``"dense"`` for any other name, as for :data:`SYSTEMS`).
+
+    Returns
+    -------
+    FiniteSizeScaling
+        NaN where the data do not allow a number (one width gives no N-exponent, two no N → ∞
+        limit), with the reason in ``undetermined``.
     """
+    if not isinstance(system_sweeps, dict):
+        raise TypeError(f"system_sweeps must be a dict {{width: record}}, got {type(system_sweeps).__name__}")
     options = MEASURE_OPTIONS.get(system, MEASURE_OPTIONS["dense"])
     widths = np.array(sorted(system_sweeps))
     ex = [_measure(system_sweeps[w], f"{system}, N={w}", options["dmin"], options["window_fraction"]) for w in widths]
@@ -185,10 +215,19 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
         a, a_err, _ = universality.extrapolate(widths, col(key), np.maximum(col(key + "_err"), 1e-3),
                                                omega=options["omega"])
         limit[key] = (a, a_err)
+    reasons = [f"N={w}: {e.undetermined}" for w, e in zip(widths, ex) if e.undetermined]
+    for name, b in (("size", s_exp), ("duration", d_exp)):
+        if np.isnan(b[0]):
+            reasons.append(f"{name} cut-off exponent: needs 2 widths with a finite, positive cut-off and error "
+                           f"(of {widths.size})")
+    missing = [k for k in ("tau_s", "tau_d", "gamma") if np.isnan(limit[k][0])]
+    if missing:
+        reasons.append(_limit_reason(missing, widths.size))
     return FiniteSizeScaling(
         system, widths, col("tau_s"), col("tau_s_err"), col("tau_d"), col("tau_d_err"), col("gamma"),
         col("gamma_err"), se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
         np.array([system_sweeps[w].surviving_fraction for w in widths]), *s_exp, *d_exp, limit,
+        "; ".join(reasons), tuple(e.undetermined for e in ex),
     )
 
 

@@ -49,6 +49,8 @@ class Predictors(Record):
         Euclidean distance in the (σ_w², σ_b²) plane to the finite-width critical point
         (σ²_{w,c}(N), 0) of :func:`crit.models.theory.finite_width_critical_sigma_w2`.
     width, depth : int
+    undetermined : str
+        Why χ, χ_F or their errors are NaN (a scan of too few networks); empty when they are not.
     """
 
     sigma_w2: np.ndarray
@@ -63,6 +65,12 @@ class Predictors(Record):
     fw_distance: np.ndarray
     width: int
     depth: int
+    undetermined: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """Whether every predictor and error was determined (see ``undetermined``)."""
+        return not self.undetermined
 
     def oriented(self) -> dict:
         """``{key: values}`` with larger = predicted to learn better.
@@ -78,7 +86,8 @@ def predictors(scan, sigma_w2, sigma_b2) -> Predictors:
     """Every predictor at the initialisations (``sigma_w2[g]``, ``sigma_b2[g]``).
 
     χ and χ_F are interpolated (linearly in ln σ_w²) along the scan's row of the same σ_b²; each
-    σ_b² must be one of the scan's, and each σ_w² within its range.
+    σ_b² must be one of the scan's, and each σ_w² within its range. Errors of a scan of fewer than 3
+    networks, and χ_F of one, are NaN, with the reason in ``undetermined``.
     """
     sw = _validate.finite_array("sigma_w2", np.atleast_1d(sigma_w2))
     sb = _validate.finite_array("sigma_b2", np.atleast_1d(sigma_b2))
@@ -97,10 +106,12 @@ def predictors(scan, sigma_w2, sigma_b2) -> Predictors:
         out[key + "_err"] = np.array([np.interp(np.log(w), x, err[r]) for w, r in zip(sw, rows)])
     mf = np.asarray(theory.critical_sigma_w2(sb), float)
     fw = theory.finite_width_critical_sigma_w2(scan.width)
+    nan = [k for k, v in out.items() if np.isnan(v).any()]
+    why = f"{', '.join(nan)} NaN: {scan.undetermined or 'NaN in the scan'}" if nan else ""
     return Predictors(
         sigma_w2=sw, sigma_b2=sb, **out, mf_critical=mf, mf_distance=np.abs(sw - mf),
         log_chi1=np.abs(np.log(np.asarray(theory.chi1(sw, sb), float))),
-        fw_distance=np.hypot(sw - fw, sb), width=scan.width, depth=scan.depth,
+        fw_distance=np.hypot(sw - fw, sb), width=scan.width, depth=scan.depth, undetermined=why,
     )
 
 

@@ -19,6 +19,12 @@ Peaks
     :func:`ridge` locates the maximum of a susceptibility along σ_w² in every σ_b² row, refined by a
     parabola, with a bootstrap error; :func:`peaks` does so for both susceptibilities of a set of
     σ_w² sweeps, one per width.
+
+Undetermined results
+    Data that do not allow an answer give NaN, not an error: errors over fewer than 3 networks
+    (:func:`crit.analysis.resampling.too_few_networks`), χ_F of a single network, and the peak of a
+    row of χ that is constant along σ_w² (every input died, or every input survived: no maximum)
+    or holds NaN (undetermined upstream). :class:`Peaks` says why in ``undetermined``.
 """
 
 from __future__ import annotations
@@ -29,12 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.analysis.resampling import jackknife
+from crit.analysis.resampling import jackknife, too_few_networks
 from crit.models import avalanches as av
 from crit.records import Record
 from crit.seeds import sub_seed
 
-__all__ = ["PhaseScan", "scan", "ridge", "Peaks", "peaks"]
+__all__ = ["PhaseScan", "scan", "ridge", "ridge_undetermined", "Peaks", "peaks"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,12 +76,22 @@ class PhaseScan(Record):
     versions: dict
     wall_time_s: float
 
+    @property
+    def undetermined(self) -> str:
+        """Why the errors of this scan's order parameters and susceptibilities are NaN (fewer than 3
+        networks), and χ_F itself (a single network); empty when they are determined."""
+        m = self.n_in.shape[-1]
+        reason = too_few_networks(m)
+        return reason + "; the disorder variance chi_F needs at least 2 networks" if m < 2 else reason
+
     def surviving_fraction(self):
-        """ρ pooled over networks and its jackknife error, each of shape (n_b, n_w)."""
+        """ρ pooled over networks and its jackknife error, each of shape (n_b, n_w) (errors NaN with
+        fewer than 3 networks: see :attr:`undetermined`)."""
         return jackknife(lambda s, n: s.sum(-1) / n.sum(-1), self.n_survived, self.n_in)
 
     def mean_size(self):
-        """S̄ = Σ S / (number recorded), pooled over networks (the authors'), and its error."""
+        """S̄ = Σ S / (number recorded), pooled over networks (the authors'), and its error (S̄ = 0 where
+        nothing was recorded; errors NaN with fewer than 3 networks)."""
         return jackknife(_ratio, self.sum_size, self.n_recorded)
 
     def response_susceptibility(self):
@@ -92,7 +108,8 @@ class PhaseScan(Record):
         return chi, np.sqrt((err**2) @ (operator**2).T)
 
     def fluctuation_susceptibility(self):
-        """χ_F = N · (disorder variance of ρ over networks) and its jackknife error."""
+        """χ_F = N · (disorder variance of ρ over networks) and its jackknife error (NaN error with
+        fewer than 3 networks, NaN χ_F with one: see :attr:`undetermined`)."""
         return jackknife(lambda s, n: self.width * _disorder_variance(s, n), self.n_survived, self.n_in)
 
 
@@ -102,6 +119,8 @@ def _ratio(num, den):
 
 
 def _disorder_variance(survived, inputs):
+    if survived.shape[-1] < 2:  # one network has no variance over networks
+        return np.full(survived.shape[:-1], np.nan)
     rho = survived / inputs
     binomial = (rho * (1 - rho) / np.maximum(inputs - 1, 1)).mean(-1)
     return rho.var(-1, ddof=1) - binomial
@@ -122,6 +141,9 @@ def scan(
     progress=None,
 ) -> PhaseScan:
     """Simulate every point of the (σ_b², σ_w²) grid and keep per-network counts.
+
+    Fewer than 3 networks is a request error here, as the arguments set the number of networks
+    (nothing is drawn); a :class:`PhaseScan` of fewer networks, built otherwise, gives NaN errors.
 
     Parameters
     ----------
@@ -185,23 +207,70 @@ def ridge(sigma_w2, chi, err, *, rng, n_resamples=200):
     Parameters
     ----------
     sigma_w2 : array_like, shape (n_w,)
+        At least 3 values.
     chi, err : array_like, shape (n_b, n_w)
+        The susceptibility (NaN where undetermined upstream) and its error (≥ 0; NaN where
+        undetermined, e.g. over fewer than 3 networks).
     rng : numpy.random.Generator
+    n_resamples : int
+        Draws of the parametric bootstrap (at least 2).
 
     Returns
     -------
     (peak, peak_err, height) : tuple of numpy.ndarray, shape (n_b,)
+        In units of σ_w² and of χ. All three are NaN in a row with no maximum to locate (χ constant
+        along σ_w², or NaN anywhere in the row); ``peak_err`` alone is NaN where ``err`` holds NaN.
+        :func:`ridge_undetermined` gives the reason of each row.
     """
     rng = _validate.rng("rng", rng)
     x = _validate.finite_array("sigma_w2", sigma_w2)
+    chi, err = _ridge_input(x, chi, err)
+    n_resamples = _validate.integer("n_resamples", n_resamples, minimum=2)
+    no_peak = np.array([bool(r) for r in ridge_undetermined(chi)], dtype=bool)
+    no_err = no_peak | np.isnan(err).any(-1)
+    # undetermined rows are located on zeros and blanked afterwards: rows do not mix, so the others
+    # are exactly what they would be alone, and rng is drawn from as for determined data
+    peak, height = _vertex(x, np.where(no_peak[:, None], 0.0, chi))
+    draws = chi[None] + err[None] * rng.standard_normal((n_resamples,) + chi.shape)
+    peaks = _vertex(x, np.where(no_err[None, :, None], 0.0, draws))[0]
+    nan = np.nan
+    return np.where(no_peak, nan, peak), np.where(no_err, nan, peaks.std(0, ddof=1)), np.where(no_peak, nan, height)
+
+
+def _ridge_input(x, chi, err):
     chi = np.atleast_2d(np.asarray(chi, float))
     err = np.atleast_2d(np.asarray(err, float))
     if x.size < 3:
         raise ValueError("a ridge needs at least 3 values of sigma_w2")
-    peak, height = _vertex(x, chi)
-    draws = chi[None] + err[None] * rng.standard_normal((n_resamples,) + chi.shape)
-    peaks = _vertex(x, draws)[0]
-    return peak, peaks.std(0, ddof=1), height
+    if chi.ndim != 2 or chi.shape[-1] != x.size:
+        raise ValueError(f"chi must have shape (n_b, {x.size}) to match sigma_w2, got {chi.shape}")
+    if err.shape != chi.shape:
+        raise ValueError(f"err must have the shape of chi {chi.shape}, got {err.shape}")
+    if np.isinf(chi).any() or np.isinf(err).any():
+        raise ValueError("chi and err must not hold inf (NaN marks an undetermined value)")
+    if (err < 0).any():
+        raise ValueError("err is a standard error: every value must be >= 0")
+    return chi, err
+
+
+def ridge_undetermined(chi) -> list:
+    """Why :func:`ridge` finds no peak in each row of ``chi`` (shape (n_b, n_w)); ``""`` where it finds one.
+
+    Examples
+    --------
+    >>> ridge_undetermined([[0.0, 0.0, 0.0], [1.0, 2.0, 1.0]])
+    ['chi is constant along sigma_w2 (0): no maximum to locate', '']
+    """
+    out = []
+    for row in np.atleast_2d(np.asarray(chi, float)):
+        n_nan = int(np.isnan(row).sum())
+        if n_nan:
+            out.append(f"chi is NaN (undetermined) at {n_nan} of {row.size} values of sigma_w2")
+        elif row.size and np.ptp(row) == 0:
+            out.append(f"chi is constant along sigma_w2 ({row[0]:g}): no maximum to locate")
+        else:
+            out.append("")
+    return out
 
 
 def _vertex(x, y):
@@ -232,6 +301,8 @@ class Peaks(Record):
         Position (σ_w²), its error and height of the maximum of χ = dS̄/dσ_w².
     fluctuation_peak, fluctuation_err, fluctuation_height : numpy.ndarray
         The same for χ_F = N · Var_networks(ρ).
+    undetermined : tuple of str
+        Per width, why some of its numbers are NaN (``""`` where all were determined).
     """
 
     width: np.ndarray
@@ -243,6 +314,12 @@ class Peaks(Record):
     fluctuation_peak: np.ndarray
     fluctuation_err: np.ndarray
     fluctuation_height: np.ndarray
+    undetermined: tuple = ()
+
+    @property
+    def determined(self) -> bool:
+        """Whether every width's peaks and errors were determined (see ``undetermined``)."""
+        return not any(self.undetermined)
 
 
 def peaks(sweeps: dict, *, rng) -> Peaks:
@@ -258,15 +335,24 @@ def peaks(sweeps: dict, *, rng) -> Peaks:
     Returns
     -------
     Peaks
-        One entry per width, in increasing order.
+        One entry per width, in increasing order; NaN where a peak or its error is undetermined,
+        with the reason in ``undetermined``.
     """
     from crit.models.theory import finite_width_critical_sigma_w2
 
-    rows = []
+    if not isinstance(sweeps, dict):
+        raise TypeError(f"sweeps must be a dict {{width: PhaseScan}}, got {type(sweeps).__name__}")
+    rows, reasons = [], []
     for width, s in sorted(sweeps.items()):
-        r = ridge(s.sigma_w2, *s.response_susceptibility(), rng=rng)
-        f = ridge(s.sigma_w2, *s.fluctuation_susceptibility(), rng=rng)
-        rows.append((width, s.depth, finite_width_critical_sigma_w2(width), r[0][0], r[1][0], r[2][0],
-                     f[0][0], f[1][0], f[2][0]))
-    cols = np.array(rows, dtype=float).T
-    return Peaks(cols[0].astype(np.int64), cols[1].astype(np.int64), *cols[2:])
+        row, why = [width, s.depth, finite_width_critical_sigma_w2(width)], []
+        for name, (chi, err) in (("chi", s.response_susceptibility()), ("chi_F", s.fluctuation_susceptibility())):
+            peak, peak_err, height = ridge(s.sigma_w2, chi, err, rng=rng)
+            row += [peak[0], peak_err[0], height[0]]
+            reason = ridge_undetermined(chi)[0]
+            if np.isnan(peak_err[0]) and "constant" not in reason:  # NaN from the scan: say why
+                reason = "; ".join(r for r in (reason or "its error is NaN", s.undetermined) if r)
+            why += [f"{name} peak: {reason}"] if reason else []
+        rows.append(row)
+        reasons.append("; ".join(why))
+    cols = np.array(rows, dtype=float).reshape(-1, 9).T
+    return Peaks(cols[0].astype(np.int64), cols[1].astype(np.int64), *cols[2:], undetermined=tuple(reasons))

@@ -6,6 +6,11 @@ two runs differ by far more than counting statistics say (`paper-method.md` §7)
 
 - :func:`jackknife` and :func:`jackknife_error`: leave one network (or block) out at a time;
 - :func:`network_resamples`: draw whole networks with replacement (the bootstrap).
+
+A run that drew fewer than :data:`MIN_NETWORKS` networks is data, not an error: its estimate stands,
+but a spread over one or two networks is no error bar. :func:`jackknife` then returns a NaN error,
+:func:`network_resamples` draws no resample (so a spread over the resamples is NaN), and
+:func:`too_few_networks` gives the reason that analyses report in their ``undetermined`` field.
 """
 
 from __future__ import annotations
@@ -14,7 +19,24 @@ import numpy as np
 
 from crit import _validate
 
-__all__ = ["jackknife", "jackknife_error", "network_resamples"]
+__all__ = ["MIN_NETWORKS", "too_few_networks", "jackknife", "jackknife_error", "network_resamples"]
+
+#: Fewest networks (or blocks of them) whose spread is taken as an error.
+MIN_NETWORKS = 3
+
+
+def too_few_networks(n_networks, what="an error over networks") -> str:
+    """Why an error over ``n_networks`` networks is undetermined; empty when there are enough.
+
+    Examples
+    --------
+    >>> too_few_networks(1)
+    'an error over networks needs at least 3 networks, got 1'
+    >>> too_few_networks(20)
+    ''
+    """
+    n = int(n_networks)
+    return f"{what} needs at least {MIN_NETWORKS} networks, got {n}" if n < MIN_NETWORKS else ""
 
 
 def jackknife_error(leave_out, axis=-1) -> np.ndarray:
@@ -31,9 +53,13 @@ def jackknife_error(leave_out, axis=-1) -> np.ndarray:
     True
     """
     leave_out = np.asarray(leave_out, float)
-    m = np.sum(np.isfinite(leave_out), axis=axis)
+    finite = np.isfinite(leave_out)
+    m = np.sum(finite, axis=axis)
     with np.errstate(invalid="ignore", divide="ignore"):
-        centred = leave_out - np.nanmean(np.where(np.isfinite(leave_out), leave_out, np.nan), axis=axis, keepdims=True)
+        # the mean of the finite estimates, as numpy.nanmean computes it, without its warning when none is finite
+        mean = np.sum(np.where(finite, leave_out, 0.0), axis=axis, keepdims=True) / np.sum(finite, axis=axis,
+                                                                                              keepdims=True)
+        centred = leave_out - mean
         err = np.sqrt((m - 1) / m * np.nansum(centred**2, axis=axis))
     return np.where(m >= 2, err, np.nan)
 
@@ -46,17 +72,18 @@ def jackknife(estimator, *arrays):
     estimator : callable
         Maps arrays of shape (..., n_networks) to an array of shape (...).
     *arrays : numpy.ndarray
-        Per-network quantities, networks on the last axis (at least 3 networks).
+        Per-network quantities, networks on the last axis.
 
     Returns
     -------
     (estimate, error) : tuple of numpy.ndarray
-        The estimate on all networks and its jackknife standard error.
+        The estimate on all networks and its jackknife standard error. With fewer than
+        :data:`MIN_NETWORKS` networks the error is NaN (:func:`too_few_networks` says why).
     """
     m = arrays[0].shape[-1]
-    if m < 3:
-        raise ValueError(f"a jackknife over networks needs at least 3 networks, got {m}")
     full = estimator(*arrays)
+    if m < MIN_NETWORKS:
+        return full, np.full(np.shape(full), np.nan)
     keep = ~np.eye(m, dtype=bool)
     leave_out = np.stack([estimator(*(a[..., k] for a in arrays)) for k in keep], axis=-1)
     err = np.sqrt((m - 1) / m * ((leave_out - leave_out.mean(-1, keepdims=True)) ** 2).sum(-1))
@@ -77,14 +104,16 @@ def network_resamples(network, n_resamples, rng):
     Yields
     ------
     numpy.ndarray
-        Indices of the avalanches of a resample of the networks (drawn with replacement).
+        Indices of the avalanches of a resample of the networks (drawn with replacement). Nothing
+        when fewer than :data:`MIN_NETWORKS` networks are present (:func:`too_few_networks` says why),
+        and then nothing is drawn from ``rng``.
     """
     rng = _validate.rng("rng", rng)
     network = np.asarray(network)
     order = np.argsort(network, kind="stable")
     ids, starts, counts = np.unique(network[order], return_index=True, return_counts=True)
-    if ids.size < 3:
-        raise ValueError(f"a bootstrap over networks needs at least 3 networks, got {ids.size}")
+    if ids.size < MIN_NETWORKS:
+        return
     for _ in range(n_resamples):
         pick = rng.integers(0, ids.size, ids.size)
         yield np.concatenate([order[starts[k] : starts[k] + counts[k]] for k in pick])

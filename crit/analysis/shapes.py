@@ -11,9 +11,15 @@ the two classes apart without any exponent fit of P(S) or P(T) (Laurson et al., 
 :func:`shape_exponent` fits F ∝ [u(1 − u)]^a, so a = 1 and a = 1/2 are the two references.
 Finite durations flatten the ends (a discrete avalanche starts and ends with one active unit, not
 zero), which pulls a below its asymptotic value; compare systems at similar durations.
+
+Data without a shape (no duration with enough avalanches, no avalanche that ended, a single mean
+trace) give NaN, not an error: :func:`mean_shapes` returns a collapse with NaN γ and no curves for
+such a system, and :func:`shape_exponent` NaN (the reason is in its docstring's Returns).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 
@@ -34,23 +40,75 @@ def shape_exponent(collapse, *, trim=0.1):
     Each duration's rescaled mean trace gives one estimate (least squares of ln F on ln u(1 − u)
     for ``trim`` ≤ u ≤ 1 − ``trim``); the result is their mean and its standard error.
 
+    Parameters
+    ----------
+    collapse : ShapeCollapse
+        Or any object with ``u`` (n_u,) and ``curves`` (n_durations, n_u).
+    trim : float
+        Fraction of u left out at each end, in [0, 0.5).
+
     Returns
     -------
     (a, a_err) : tuple of float
+        Dimensionless. Only the mean traces positive over the fitted u give an estimate: with one
+        such trace a_err is NaN (no spread), with none (e.g. an undetermined collapse, whose curves
+        are NaN or absent, or fewer than 2 values of u inside the trim) both are NaN.
     """
     trim = _validate.real("trim", trim, minimum=0.0, maximum=0.5, strict_max=True)
-    u = np.asarray(collapse.u)
+    u = np.asarray(collapse.u, float)
+    curves = np.asarray(collapse.curves, float)
+    if u.ndim != 1 or (curves.size and curves.shape[-1] != u.size):
+        raise ValueError(f"collapse.curves must have u's length {u.size} along their last axis, got {curves.shape}")
     keep = (u >= trim) & (u <= 1 - trim)
     x = np.log(u[keep] * (1 - u[keep]))
     slopes = []
-    for curve in np.atleast_2d(collapse.curves):
-        y = np.asarray(curve)[keep]
+    for curve in (np.atleast_2d(curves) if curves.size and x.size >= 2 else ()):
+        y = curve[keep]
         if np.all(y > 0):
             slopes.append(np.polyfit(x, np.log(y), 1)[0])
     slopes = np.array(slopes)
     if slopes.size < 2:
-        raise ValueError(f"need at least 2 positive mean traces to fit the shape, got {slopes.size}")
+        return (float(slopes[0]) if slopes.size else float("nan")), float("nan")
     return float(slopes.mean()), float(slopes.std(ddof=1) / np.sqrt(slopes.size))
+
+
+def _placeholder(cls, reason, **values):
+    """A record of ``cls`` (a :mod:`crit.analysis.stats` type) standing for a part the data did not
+    allow: the given values, and the reason when ``cls`` has an ``undetermined`` field."""
+    if "undetermined" in {f.name for f in dataclasses.fields(cls)}:
+        values["undetermined"] = reason
+    return cls(**values)
+
+
+def _shape_collapse(traces, durations, **kwargs):
+    """``(stats.shape_collapse(traces, durations, **kwargs), "")``, or a collapse with NaN γ and no
+    curves and the reason when the data hold too few durations with enough avalanches."""
+    from crit.analysis.stats import ShapeCollapse, shape_collapse
+    from crit.traces import Traces
+
+    durations = _validate.finite_array("durations", durations, allow_empty=True)
+    if not isinstance(traces, Traces):
+        raise TypeError(f"traces must be a crit.traces.Traces record, got {type(traces).__name__}")
+    if len(traces) != durations.size:
+        raise ValueError(f"traces holds {len(traces)} avalanches but there are {durations.size} durations")
+    window = (durations >= kwargs["dmin"]) & (durations <= kwargs["dmax"])
+    pairs = np.unique(np.stack([durations[window], traces.lengths[window]]), axis=1)
+    if np.unique(pairs[0]).size != pairs.shape[1]:
+        raise ValueError("the traces of one duration must all have the same length")
+    reason = "" if durations.size else "no avalanche to collapse (none recorded, or none ended)"
+    if not reason:
+        try:
+            got = shape_collapse(traces, durations, **kwargs)
+        except ValueError as exc:  # bad input is checked above: here only the data can fail
+            reason = str(exc)
+        else:
+            reason = getattr(got, "undetermined", "")
+            if not reason:
+                return got, ""
+    empty, nan = np.zeros(0), float("nan")
+    return _placeholder(ShapeCollapse, reason, gamma=nan, sigma=nan, gammas=empty, errors=empty, durations=empty,
+                        counts=np.zeros(0, np.int64), u=empty, curves=np.zeros((0, 0)), mean_curve=empty,
+                        at_edge=False), reason
 
 
 def mean_shapes(runs: dict) -> dict:
@@ -66,23 +124,28 @@ def mean_shapes(runs: dict) -> dict:
     Returns
     -------
     dict
-        ``{system: ShapeCollapse}``, on the durations of :data:`WINDOWS`.
+        ``{system: ShapeCollapse}``, on the durations of :data:`WINDOWS`; a system whose data hold
+        fewer than 2 durations with enough ended avalanches gets a collapse with NaN γ and no curves
+        (and the reason in its ``undetermined`` field where :class:`~crit.analysis.stats.ShapeCollapse`
+        has one).
     """
-    from crit.analysis.stats import shape_collapse
+    from crit.traces import Traces
 
+    if not isinstance(runs, dict):
+        raise TypeError(f"runs must be a dict {{system: record}}, got {type(runs).__name__}")
     out = {}
     for system, a in runs.items():
-        dmin, dmax, count = WINDOWS[system]
-        ended = ~np.asarray(a.survived)
+        dmin, dmax, count = WINDOWS[_validate.choice("system", system, tuple(WINDOWS))]
+        if not isinstance(getattr(a, "traces", None), Traces):
+            raise TypeError(f"the record of {system!r} has no traces: simulate it with record_traces=True")
+        ended = ~np.asarray(a.survived, bool)
         if ended.all():
             traces, durations = a.traces, a.durations
         else:  # survivors' traces are cut at the depth: leave them out
-            from crit.traces import Traces
-
             keep = np.flatnonzero(ended)
             traces = Traces.from_list([a.traces[i] for i in keep])
             durations = np.asarray(a.durations)[keep]
-        out[system] = shape_collapse(traces, durations, dmin=dmin, dmax=dmax, min_count=count)
+        out[system] = _shape_collapse(traces, durations, dmin=dmin, dmax=dmax, min_count=count)[0]
     return out
 
 

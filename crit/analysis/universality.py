@@ -16,6 +16,10 @@ in the error bars (`paper-method.md` §7). :func:`classify` then measures the di
 γ) to each reference class in units of the combined error and assigns the nearest class within a
 tolerance.
 
+Data that do not allow an exponent (no ended avalanche, too few for a window, fewer than 3 groups
+for the errors) give NaN and the reason in ``Exponents.undetermined``; a class assignment of NaN
+exponents or errors is ``"undetermined"``, with the reason, rather than ``"none"``.
+
 Reference classes (size τ, duration α, γ = 1/(σνz)):
 
 ========================  =========  =======  =======  ==========================================
@@ -39,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.analysis.resampling import jackknife_error
+from crit.analysis.resampling import MIN_NETWORKS, jackknife_error, too_few_networks
 from crit.analysis.stats import fit_power_law
 from crit.models import exact_models, lattice_dp
 from crit.records import Record
@@ -85,6 +89,9 @@ class Exponents(Record):
         Ended avalanches used and groups of the jackknife.
     surviving_fraction : float
         Fraction of the avalanches still running at the cap (excluded; censored).
+    undetermined : str
+        Why numbers are NaN because of the data (values, or only their errors); empty when every
+        number was determined.
     """
 
     name: str
@@ -104,6 +111,12 @@ class Exponents(Record):
     n_avalanches: int
     n_groups: int
     surviving_fraction: float
+    undetermined: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """Whether the data gave every exponent, cut-off and error (see ``undetermined`` for why not)."""
+        return not self.undetermined
 
     @property
     def values(self) -> np.ndarray:
@@ -126,17 +139,29 @@ class ClassAssignment(Record):
     distances : dict
         RMS over (τ_s, τ_d, γ) of (measured − reference)/combined error, per class.
     assigned : str
-        The nearest class when its distance is at most ``tolerance``, else ``"none"``.
+        The nearest class when its distance is at most ``tolerance``, ``"none"`` when every class is
+        farther, ``"undetermined"`` when the distances are NaN.
     tolerance : float
+    undetermined : str
+        Why the distances are NaN (exponents or errors undetermined); empty when they are not.
     """
 
     name: str
     distances: dict
     assigned: str
     tolerance: float
+    undetermined: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """Whether the distances, hence the assignment, were determined (see ``undetermined``)."""
+        return not self.undetermined
 
 
-def _gamma(s, d, low, high, bins_per_decade=6, min_count=20):
+_GAMMA_MIN_COUNT = 20
+
+
+def _gamma(s, d, low, high, bins_per_decade=6, min_count=_GAMMA_MIN_COUNT):
     edges = np.geomspace(low, high, max(3, int(np.ceil(bins_per_decade * np.log10(high / low)))) + 1)
     k = np.digitize(d, edges) - 1
     ok = (k >= 0) & (k < edges.size - 1)
@@ -152,16 +177,22 @@ def _gamma(s, d, low, high, bins_per_decade=6, min_count=20):
 
 
 def _estimate(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win):
+    return _estimate_and_reason(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win)[0]
+
+
+def _estimate_and_reason(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win):
+    """(τ_s, τ_d, γ, S_c, T_c) on the windows, and why some are NaN: every number NaN when a window
+    fit fails (a sample too thin for it; inputs are checked by :func:`measure`), an exponent NaN
+    when its fit is undetermined."""
     try:
-        return _estimate_or_raise(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win)
-    except ValueError:  # a leave-one-out sample too thin for a window: no estimate
-        return np.full(5, np.nan)
-
-
-def _estimate_or_raise(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win):
-    ts = fit_power_law(s, discrete=discrete_sizes, xmin=s_win[0], xmax=s_win[1]).alpha
-    td = fit_power_law(d, discrete=discrete_durations, xmin=d_win[0], xmax=d_win[1]).alpha
-    return np.array([ts, td, _gamma(s, d, *g_win), (s**2).sum() / s.sum(), (d**3).sum() / (d**2).sum()])
+        ts = fit_power_law(s, discrete=discrete_sizes, xmin=s_win[0], xmax=s_win[1])
+        td = fit_power_law(d, discrete=discrete_durations, xmin=d_win[0], xmax=d_win[1])
+    except ValueError as exc:
+        return np.full(5, np.nan), f"the fits on the windows failed: {exc}"
+    why = "; ".join(f"{k}: {f.undetermined}" for k, f in (("tau_s", ts), ("tau_d", td))
+                    if getattr(f, "undetermined", ""))
+    full = np.array([ts.alpha, td.alpha, _gamma(s, d, *g_win), (s**2).sum() / s.sum(), (d**3).sum() / (d**2).sum()])
+    return full, why
 
 
 def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete_durations, dmin=2.0,
@@ -201,40 +232,68 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
     Returns
     -------
     Exponents
+        NaN where the data do not allow a number (no ended avalanche, too few in a window; errors
+        with fewer than 3 groups), with the reason in ``undetermined``.
     """
-    s_all = _validate.finite_array("sizes", sizes)
-    d_all = _validate.finite_array("durations", durations)
+    s_all = _validate.finite_array("sizes", sizes, allow_empty=True)
+    d_all = _validate.finite_array("durations", durations, allow_empty=True)
     g_all = np.asarray(groups, dtype=np.int64) % _validate.integer("max_groups", max_groups, minimum=3)
     alive = np.zeros(s_all.size, bool) if survived is None else np.asarray(survived, bool)
     if not (s_all.shape == d_all.shape == g_all.shape == alive.shape):
         raise ValueError("sizes, durations, groups and survived must have the same length")
+    for what, x, discrete in (("sizes", s_all, discrete_sizes), ("durations", d_all, discrete_durations)):
+        if (x < 0).any():
+            raise ValueError(f"{what} must be >= 0, got {x.min()!r}")
+        if discrete and np.any(x != np.round(x)):
+            raise ValueError(f"{what} holds non-integer values but discrete_{what}=True")
     keep = ~alive & (s_all > 0) & (d_all > 0)
     s, d, g = s_all[keep], d_all[keep], g_all[keep]
     labels = np.unique(g)
-    if labels.size < 3:
-        raise ValueError(f"the jackknife needs at least 3 groups, got {labels.size}")
+    surviving = float(alive.mean()) if alive.size else float("nan")
+    if s.size == 0:
+        nan, what = float("nan"), "nothing was recorded" if s_all.size == 0 else (
+            f"all {s_all.size} avalanches survived or have zero size or duration")
+        return Exponents(name, *[nan] * 10, (), (), (), 0, int(labels.size), surviving,
+                         f"no ended avalanche of positive size and duration: {what}")
     cap = d_all[alive].min() if alive.any() else np.inf
     d_hi = float(min(window_fraction * (d**2).sum() / d.sum(), cap / 2))
     d_hi = float(np.floor(d_hi)) if discrete_durations else d_hi
     longer = s_all[d_all >= d_hi]
     s_hi = float(np.quantile(longer, 0.1)) if longer.size >= 10 else float(s.max())
     s_hi = float(np.floor(s_hi)) if discrete_sizes else s_hi
-    if fixed_dmin:
-        d_lo = float(dmin)
-    else:
-        d_lo = fit_power_law(d[(d >= dmin) & (d <= d_hi)], discrete=discrete_durations, xmax=d_hi).xmin
-    s_lo = fit_power_law(s[s <= s_hi], discrete=discrete_sizes, xmax=s_hi).xmin
+    try:
+        if fixed_dmin:
+            d_lo = float(dmin)
+        else:
+            d_lo = fit_power_law(d[(d >= dmin) & (d <= d_hi)], discrete=discrete_durations, xmax=d_hi).xmin
+        s_lo = fit_power_law(s[s <= s_hi], discrete=discrete_sizes, xmax=s_hi).xmin
+    except ValueError as exc:  # inputs are checked above: only the data can fail here
+        nan = float("nan")
+        return Exponents(name, *[nan] * 10, (), (), (), int(s.size), int(labels.size), surviving,
+                         f"no fit window: {exc}")
     s_lo = min(s_lo, s_hi / 30)  # keep at least 1.5 decades of sizes in the fit
     s_lo = float(np.floor(s_lo)) if discrete_sizes else s_lo
     s_win, d_win = (max(s_lo, 1.0) if discrete_sizes else s_lo, s_hi), (d_lo, d_hi)
     g_win = (float(gamma_dmin), d_hi)
     args = (discrete_sizes, discrete_durations, s_win, d_win, g_win)
-    full = _estimate(s, d, *args)
-    leave = np.array([_estimate(s[g != k], d[g != k], *args) for k in labels])
-    err = jackknife_error(leave, axis=0)
+    full, why = _estimate_and_reason(s, d, *args)
+    reasons = [why] if why else []
+    if np.isnan(full[2]) and not np.isnan(full).all():
+        reasons.append(f"gamma: fewer than 3 bins of T in [{g_win[0]:g}, {g_win[1]:g}] hold {_GAMMA_MIN_COUNT} "
+                       "ended avalanches")
+    if labels.size < MIN_NETWORKS:
+        err = np.full(5, np.nan)
+        reasons.append("errors: " + too_few_networks(labels.size, "the jackknife over groups of avalanches"))
+    else:
+        leave = np.array([_estimate(s[g != k], d[g != k], *args) for k in labels])
+        err = jackknife_error(leave, axis=0)
+        lost = np.isnan(err) & np.isfinite(full)
+        if lost.any():
+            names = np.array(["tau_s", "tau_d", "gamma", "size_cutoff", "duration_cutoff"])[lost]
+            reasons.append(f"errors of {', '.join(names)}: fewer than 2 leave-one-group-out samples could be fitted")
     return Exponents(
         name, full[0], err[0], full[1], err[1], full[2], err[2], full[3], err[3], full[4], err[4],
-        s_win, d_win, g_win, int(s.size), int(labels.size), float(alive.mean()),
+        s_win, d_win, g_win, int(s.size), int(labels.size), surviving, "; ".join(reasons),
     )
 
 
@@ -257,6 +316,8 @@ def classify(exponents: Exponents, *, classes=None, systematic=SYSTEMATIC, toler
     Returns
     -------
     ClassAssignment
+        ``assigned == "undetermined"`` (NaN distances, the reason in ``undetermined``) when an
+        exponent or its error is NaN.
     """
     classes = REFERENCE_CLASSES if classes is None else classes
     combined = np.sqrt(exponents.errors**2 + np.asarray(systematic, float) ** 2)
@@ -265,7 +326,14 @@ def classify(exponents: Exponents, *, classes=None, systematic=SYSTEMATIC, toler
     }
     best = min(distances, key=distances.get)
     assigned = best if distances[best] <= tolerance and np.isfinite(distances[best]) else "none"
-    return ClassAssignment(exponents.name, distances, assigned, float(tolerance))
+    missing = [n for n, v in zip(("tau_s", "tau_d", "gamma"), exponents.values) if np.isnan(v)]
+    missing += [f"{n}_err" for n, e in zip(("tau_s", "tau_d", "gamma"), exponents.errors) if np.isnan(e)]
+    reason = ""
+    if missing:
+        assigned = "undetermined"
+        why = getattr(exponents, "undetermined", "")
+        reason = f"{', '.join(missing)} NaN" + (f" ({why})" if why else "")
+    return ClassAssignment(exponents.name, distances, assigned, float(tolerance), reason)
 
 
 def calibration(n_runs, *, cap_scale, rng) -> dict:
@@ -320,6 +388,7 @@ def power_law_in_width(widths, values, errors):
     Returns
     -------
     (b, b_err) : tuple of float
+        NaN when fewer than 2 widths have a finite, positive value with a finite error.
     """
     n, v, e = (np.asarray(a, float) for a in (widths, values, errors))
     ok = np.isfinite(v) & np.isfinite(e) & (v > 0)
