@@ -104,6 +104,9 @@ def shapes_figure(results):
     ax.plot(u, 2 * np.sqrt(u * (1 - u)), "k--", lw=1, label="semicircle (free BM)")
     ax.plot(u, 4 * u * (1 - u), "k:", lw=1, label="parabola (mean-field DP)")
     for (system, c), color in zip(collapses.items(), style.colors(len(collapses), "colorblind")):
+        if c.durations.size == 0:  # no duration had enough avalanches: nothing to draw for this system
+            ax.plot([], [], color=color, lw=2, label=f"{system}: shape undetermined")
+            continue
         for curve in c.curves:
             ax.plot(c.u, curve / c.mean_curve.max(), color=color, lw=0.5, alpha=0.12)
         a, a_err = exponents[system]

@@ -177,6 +177,12 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
                                        **_derived(point, sweep))
 
 
+def _nan_reduce(reduce, values) -> float:
+    """``reduce`` (a NaN-ignoring NumPy reduction) of ``values``; NaN when none is finite."""
+    values = np.asarray(values, float)
+    return float(reduce(values)) if np.isfinite(values).any() else float("nan")
+
+
 def _derived(point, sweep) -> dict:
     """The light analyses of the page: glued numbers and the points of the exponent plane."""
     a, o, authors = point.authors, point.ours, sweep.authors  # authors: (drive, exponent, value/error)
@@ -193,11 +199,11 @@ def _derived(point, sweep) -> dict:
         iid_ratio=float(a.tau_s_err / a.tau_s_err_iid),
         drift_tau_s=float(authors[-1, 0, 0] - authors[0, 0, 0]),
         drift_gamma=float(authors[-1, 2, 0] - authors[0, 2, 0]),
-        ratio_min=float(np.nanmin(ratio)), ratio_max=float(np.nanmax(ratio)),
+        ratio_min=_nan_reduce(np.nanmin, ratio), ratio_max=_nan_reduce(np.nanmax, ratio),
         ours_nan=int(np.isnan(sweep.ours[:, 0, 0]).sum()),
         plane_points=points,
-        abbm_off=float(np.nanmax(np.abs(off_line))) if off_line.size else float("nan"),
-        abbm_gamma=float(np.nanmean(driven[:, 2, 0])) if off_line.size else float("nan"),
+        abbm_off=_nan_reduce(np.nanmax, np.abs(off_line)),
+        abbm_gamma=_nan_reduce(np.nanmean, driven[:, 2, 0]),
         tau_d_shift=float(abs(authors[-1, 1, 0] - authors[0, 1, 0])),
     )
 
@@ -270,6 +276,8 @@ _AUTHORS_COLOR, _OURS_COLOR = "0.25", style.PHASE_COLORS["active"]
 
 def _anchored_line(ax, pdf, xmin, xmax, tau, color, label):
     """x^-τ on [xmin, xmax] (or to the data's end), anchored to the binned PDF at xmin."""
+    if pdf.centers.size == 0 or not np.isfinite(tau):  # nothing binned, or an undetermined fit: no line
+        return
     x_end = pdf.centers[-1] if xmax is None or not np.isfinite(xmax) else xmax
     x = np.geomspace(xmin, x_end, 50)
     y0 = np.exp(np.interp(np.log(xmin), np.log(pdf.centers), np.log(pdf.density)))
@@ -311,6 +319,11 @@ def collapse(analysis: crackling.CracklingAnalysis, every=None):
     """
     c = analysis.collapse
     fig, ax = style.figure(aspect=0.6, width=style.WIDTH * 0.75)
+    if c.durations.size == 0:
+        ax.text(0.5, 0.5, "shape collapse undetermined:\nno duration has enough avalanches", ha="center",
+                va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
     norm = mcolors.Normalize(c.durations.min(), c.durations.max())
     cmap = matplotlib.colormaps["rainbow_r"]
     step = every or max(1, c.durations.size // 6)

@@ -184,7 +184,8 @@ class SusceptibilityPredictsLearningResults(Results):
     @property
     def best_predictor(self) -> str:
         """The predictor (key of :data:`PREDICTOR_LABELS`) with the largest ρ with accuracy."""
-        return self.accuracy.names[int(np.nanargmax(self.accuracy.rho))]
+        rho = np.asarray(self.accuracy.rho, float)
+        return self.accuracy.names[int(np.nanargmax(rho))] if np.isfinite(rho).any() else "undetermined"
 
     @property
     def chi_against_mf_log(self) -> str:

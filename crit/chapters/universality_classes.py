@@ -303,9 +303,16 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
         cutoff_ratios={system: _cutoff_ratio(f) for system, f in fss.items()}, collapses=collapses,
         shape_collapses=shape_collapses, shape_exponents=shape_exponents, exact_shape_exponents=exact_shapes,
         resnet_runs=resnet_runs, resnet_exponents=resnet_exponents, resnet_classes=resnet_classes,
-        resnet_min_dp=min(a.distances["mean-field DP"] for a in resnet_classes.values()),
+        resnet_min_dp=min((d for d in (a.distances["mean-field DP"] for a in resnet_classes.values()) if np.isfinite(d)),
+                          default=float("nan")),
         networks=tuple(networks), verdicts={e.name: universality.classify(e) for e in networks},
     )
+
+
+def _nearest(distances: dict) -> str:
+    """The key of the smallest distance, or "undetermined" when no distance is a number."""
+    finite = {k: d for k, d in distances.items() if np.isfinite(d)}
+    return min(finite, key=finite.get) if finite else "undetermined"
 
 
 # ----------------------------------------------------------------------------------------------- tables
@@ -369,7 +376,7 @@ def cutoff_table(results: UniversalityClassesResults) -> str:
         dist = {k: float(np.sqrt(np.mean(((b - np.array(ref)) / e) ** 2))) for k, ref in references.items()}
         rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}", tables.fmt(b[0], e[0], 2),
                      tables.fmt(b[1], e[1], 2), tables.fmt(ratio, ratio_err, 2)]
-                    + [tables.fmt(dist[k], digits=1) for k in references] + [f"**{min(dist, key=dist.get)}**"])
+                    + [tables.fmt(dist[k], digits=1) for k in references] + [f"**{_nearest(dist)}**"])
     return tables.markdown(["system", "widths", "$b_S$", "$b_T$", "$b_S/b_T$"] + [f"d({k})" for k in references]
                            + ["nearer"], rows)
 
