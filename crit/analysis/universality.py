@@ -176,10 +176,6 @@ def _gamma(s, d, low, high, bins_per_decade=6, min_count=_GAMMA_MIN_COUNT):
     return float(np.polyfit(x, y, 1)[0])
 
 
-def _estimate(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win):
-    return _estimate_and_reason(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win)[0]
-
-
 def _estimate_and_reason(s, d, discrete_sizes, discrete_durations, s_win, d_win, g_win):
     """(τ_s, τ_d, γ, S_c, T_c) on the windows, and why some are NaN: every number NaN when a window
     fit fails (a sample too thin for it; inputs are checked by :func:`measure`), an exponent NaN
@@ -285,7 +281,7 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
         err = np.full(5, np.nan)
         reasons.append("errors: " + too_few_networks(labels.size, "the jackknife over groups of avalanches"))
     else:
-        leave = np.array([_estimate(s[g != k], d[g != k], *args) for k in labels])
+        leave = np.array([_estimate_and_reason(s[g != k], d[g != k], *args)[0] for k in labels])
         err = jackknife_error(leave, axis=0)
         lost = np.isnan(err) & np.isfinite(full)
         if lost.any():
