@@ -11,7 +11,9 @@ source ``notebooks/<name>.py`` exists (jupytext percent format):
    that differ from the notebook's defaults, and write the page atomically to
    ``book/<name>.ipynb``; on failure, report the failing cell and its error, **delete** the stale
    ``book/<name>.ipynb`` (a previous good page is never silently kept) and carry on with the rest;
-4. write the reproducibility table ``book/_generated/runs.md`` (always, so the page builds);
+4. write the reproducibility table ``book/_generated/runs.md`` and the introduction's table of the
+   paper's claims ``book/_generated/claims.md`` (read from the claims the pages glued,
+   :mod:`crit.book.claims`), always, so the pages build;
 5. run ``jupyter-book build book/ --config _config.yml --path-output . -W --keep-going``.
 
 A notebook is *reused* (not executed) when its source text, its parameters, ``crit.__version__``,
@@ -66,11 +68,12 @@ from crit.book._notebook_runs import (  # noqa: F401 - re-exported: conversion a
     to_notebook,
     write_ipynb,
 )
+from crit.book.claims import claims_table
 from crit.chapters.settings import PROFILE_NAMES
 from crit.records import atomic_write_text
 
 __all__ = [
-    "PROFILES", "DEVICES", "GENERATED", "find_root", "check_profile", "notebook_device", "toc_files",
+    "PROFILES", "DEVICES", "GENERATED", "CLAIMS", "find_root", "check_profile", "notebook_device", "toc_files",
     "book_notebooks", "source_notebooks", "select", "convert_all", "runs_table", "jupyter_book_command",
     "build",
     # re-exported from the skip-cache and the notebook runner
@@ -82,6 +85,7 @@ __all__ = [
 PROFILES = PROFILE_NAMES
 DEVICES = ("auto", "cpu", "cuda")
 GENERATED = Path("_generated") / "runs.md"
+CLAIMS = Path("_generated") / "claims.md"
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,6 +321,8 @@ def build(
         book_dir / GENERATED,
         runs_table(runs, profile=profile, device=resolved, asked_device=device, seconds=total, commit=git_commit(root)),
     )
+    atomic_write_text(book_dir / CLAIMS,
+                      claims_table({r.name: (book_dir / f"{r.name}.ipynb", r.status) for r in runs}))
     failed = [r for r in runs if r.status == "failed"]
     for run in failed:  # Sphinx never deletes old output: drop the last good HTML page as well
         (build_dir / "html" / f"{run.name}.html").unlink(missing_ok=True)

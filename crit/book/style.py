@@ -120,4 +120,13 @@ def glue(name: str, value, *, display: bool = False) -> None:
     _glue(name, plain(value), display=display)
 
 
-__all__ = ["PHASE_COLORS", "SEQUENTIAL", "WIDTH", "use", "figure", "phase_color", "colors", "plain", "glue"]
+def glue_md(name: str, text) -> None:
+    """Store the Markdown ``text`` (a sentence, e.g. a :class:`crit.analysis.verdicts.Verdict`) under
+    ``name`` for ``{glue:md}`name``` in a markdown cell, where it renders inline with its math."""
+    from IPython.display import Markdown
+
+    glue(name, Markdown(str(text)))
+
+
+__all__ = ["PHASE_COLORS", "SEQUENTIAL", "WIDTH", "use", "figure", "phase_color", "colors", "plain", "glue",
+           "glue_md"]

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-__all__ = ["fmt", "markdown"]
+__all__ = ["fmt", "markdown", "Undetermined"]
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """A table cell the data could not fill, with the reason (shown as a numbered note under the table)."""
+
+    reason: str
 
 
 def fmt(value, err=None, digits=3) -> str:
@@ -22,11 +30,27 @@ def fmt(value, err=None, digits=3) -> str:
 
 
 def markdown(headers, rows) -> str:
-    """A Markdown table from column headers and rows of already formatted cells."""
+    """A Markdown table from column headers and rows of already formatted cells.
+
+    A cell that is an :class:`Undetermined` reads "undetermined (note k)", and the notes, one per
+    distinct reason, follow the table.
+    """
     headers = [str(h) for h in headers]
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    notes: list[str] = []
+
+    def cell(c):
+        if isinstance(c, Undetermined):
+            if c.reason not in notes:
+                notes.append(c.reason)
+            return f"undetermined (note {notes.index(c.reason) + 1})"
+        return str(c).replace("\n", " ")
+
     for row in rows:
         if len(row) != len(headers):
             raise ValueError(f"a row has {len(row)} cells but there are {len(headers)} headers: {row!r}")
-        lines.append("| " + " | ".join(str(c) for c in row) + " |")
+        lines.append("| " + " | ".join(cell(c) for c in row) + " |")
+    if notes:
+        lines.append("")
+        lines += [f"Note {k}: {reason.replace('|', '/')}  " for k, reason in enumerate(notes, start=1)]
     return "\n".join(lines)
