@@ -77,6 +77,26 @@ class Traces(Record):
         """Number of time steps of each trace, shape ``(n_avalanches,)``."""
         return np.diff(self.offsets)
 
+    def take(self, indices) -> Traces:
+        """The traces at ``indices`` (an integer array), in that order.
+
+        Examples
+        --------
+        >>> Traces.from_list([[1.0], [2.0, 3.0], [4.0]]).take([2, 1]).values.tolist()
+        [4.0, 2.0, 3.0]
+        """
+        indices = np.asarray(indices)
+        if indices.ndim != 1 or not (np.issubdtype(indices.dtype, np.integer) or indices.size == 0):
+            raise TypeError(f"indices must be a 1-d integer array, got dtype {indices.dtype}, shape {indices.shape}")
+        indices = indices.astype(np.int64)
+        if indices.size and (indices.min() < 0 or indices.max() >= len(self)):
+            raise IndexError(f"trace indices must lie in [0, {len(self)}), got {indices.min()}..{indices.max()}")
+        lengths = self.lengths[indices]
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        # position of every value kept: its trace's start plus its step within the trace
+        steps = np.arange(offsets[-1]) - np.repeat(offsets[:-1], lengths)
+        return type(self)(values=self.values[np.repeat(self.offsets[:-1][indices], lengths) + steps], offsets=offsets)
+
     @classmethod
     def from_list(cls, traces) -> Traces:
         """Build from a sequence of 1-D arrays (one per avalanche)."""

@@ -29,3 +29,30 @@ def test_exact_models_have_the_parabola_and_the_semicircle():
 def test_bad_input():
     with pytest.raises(ValueError, match="length 10"):
         shapes.shape_exponent(SimpleNamespace(u=np.linspace(0.01, 0.99, 10), curves=np.ones((3, 9))))
+
+
+def test_shape_exponents_error_is_the_spread_over_networks():
+    """Critical-tree traces tagged by network: the jackknife error over blocks of networks is finite and of
+    the size of the spread between independent halves of the networks."""
+    from crit.models import exact_models
+    from crit.traces import Traces
+
+    rng = np.random.default_rng(3)
+    a = exact_models.galton_watson(60_000, rng=rng)
+    run = SimpleNamespace(traces=a.traces, durations=a.durations, survived=a.survived, network=np.arange(a.durations.size) % 40)
+    (value, err), = shapes.shape_exponents({"sparse step": run}).values()
+    assert np.isfinite(value) and 0 < err < 0.1
+    one = SimpleNamespace(**{**run.__dict__, "network": np.zeros(a.durations.size, int)})
+    assert np.isnan(shapes.shape_exponents({"sparse step": one})["sparse step"][1])
+    assert isinstance(run.traces, Traces)
+
+
+def test_traces_take_matches_a_list_rebuild():
+    from crit.traces import Traces
+
+    t = Traces.from_list([[1.0], [2.0, 3.0], [], [4.0, 5.0, 6.0]])
+    picked = t.take(np.array([3, 0, 2, 1]))
+    assert [picked[i].tolist() for i in range(4)] == [[4.0, 5.0, 6.0], [1.0], [], [2.0, 3.0]]
+    assert len(t.take(np.array([], dtype=int))) == 0
+    with pytest.raises(IndexError):
+        t.take(np.array([4]))

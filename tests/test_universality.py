@@ -52,3 +52,34 @@ def test_calibration_rejects_bad_sizes():
         universality.calibration(100, cap_scale=0.0, rng=0)
     with pytest.raises(TypeError, match="rng"):
         universality.calibration(100, cap_scale=1.0, rng="seed")
+
+
+def test_ratio_of_width_exponents_carries_the_correlation_of_the_cutoffs():
+    """Against a Monte Carlo of correlated cut-offs: the error of b_S/b_T shrinks with a positive correlation
+    as the simulated spread does, and equals independent propagation at zero correlation."""
+    n = np.array([32.0, 64.0, 128.0, 256.0])
+    size, duration = 3 * n**1.5, 2 * n
+    ratio, err0 = universality.ratio_of_width_exponents(n, size, 0.1 * size, duration, 0.05 * duration, 0.0)
+    (b_s, e_s), (b_t, e_t) = (universality.power_law_in_width(n, size, 0.1 * size),
+                              universality.power_law_in_width(n, duration, 0.05 * duration))
+    assert ratio == pytest.approx(1.5) and err0 == pytest.approx(ratio * np.hypot(e_s / b_s, e_t / b_t))
+    rng = np.random.default_rng(0)
+    z = rng.multivariate_normal([0, 0], [[1, 0.9], [0.9, 1]], size=(4000, 4))
+    ratios = [universality.power_law_in_width(n, size * np.exp(0.1 * zk[:, 0]), 0.1 * size)[0]
+              / universality.power_law_in_width(n, duration * np.exp(0.05 * zk[:, 1]), 0.05 * duration)[0] for zk in z]
+    _, err9 = universality.ratio_of_width_exponents(n, size, 0.1 * size, duration, 0.05 * duration, 0.9)
+    assert err9 < err0 / 2
+    assert err9 == pytest.approx(np.std(ratios), rel=0.1)
+    assert np.isnan(universality.ratio_of_width_exponents(n[:1], size[:1], size[:1], duration[:1], duration[:1], 0)[0])
+    with pytest.raises(ValueError, match="correlation"):
+        universality.ratio_of_width_exponents(n, size, size, duration, duration, 1.5)
+
+
+def test_measure_reports_the_correlation_of_the_cutoffs_over_groups():
+    from crit.models import exact_models
+
+    a = exact_models.galton_watson(20_000, rng=np.random.default_rng(1))
+    e = universality.measure(a.sizes, a.durations.astype(float), groups=a.network, survived=a.survived,
+                             discrete_sizes=True, discrete_durations=True, dmin=10.0)
+    # larger avalanches in a block raise both S_c and T_c: the correlation is positive
+    assert 0 < e.cutoff_correlation <= 1

@@ -117,6 +117,9 @@ class FiniteSizeScaling(Record):
         Why numbers are NaN because of the data, part by part; empty when every number was determined.
     width_undetermined : tuple of str
         Per width, the ``undetermined`` of its :class:`~crit.analysis.universality.Exponents`.
+    cutoff_ratio, cutoff_ratio_err : float
+        b_S/b_T (γ of the cut-offs) and its error, with the correlation of S_c and T_c over networks
+        at each width (:func:`~crit.analysis.universality.ratio_of_width_exponents`).
     """
 
     system: str
@@ -139,6 +142,8 @@ class FiniteSizeScaling(Record):
     limit: dict
     undetermined: str = ""
     width_undetermined: tuple = ()
+    cutoff_ratio: float = float("nan")
+    cutoff_ratio_err: float = float("nan")
 
     @property
     def determined(self) -> bool:
@@ -228,6 +233,8 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
         col("gamma_err"), se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
         np.array([system_sweeps[w].surviving_fraction for w in widths]), *s_exp, *d_exp, limit,
         "; ".join(reasons), tuple(e.undetermined for e in ex),
+        *universality.ratio_of_width_exponents(widths, se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
+                                               col("cutoff_correlation")),
     )
 
 

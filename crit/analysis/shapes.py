@@ -25,7 +25,7 @@ import numpy as np
 
 from crit import _validate
 
-__all__ = ["REFERENCE_SHAPES", "WINDOWS", "shape_exponent", "mean_shapes", "exact_shape_exponents"]
+__all__ = ["REFERENCE_SHAPES", "WINDOWS", "shape_exponent", "mean_shapes", "shape_exponents", "exact_shape_exponents"]
 
 #: Exponent a of F ∝ [u(1 − u)]^a for each class.
 REFERENCE_SHAPES = {"mean-field DP": 1.0, "free BM": 0.5}
@@ -111,6 +111,20 @@ def _shape_collapse(traces, durations, **kwargs):
                         at_edge=False), reason
 
 
+def _ended(a):
+    """Traces and durations of the avalanches of ``a`` that ended, and their networks."""
+    from crit.traces import Traces
+
+    if not isinstance(getattr(a, "traces", None), Traces):
+        raise TypeError("the record has no traces: simulate it with record_traces=True")
+    ended = ~np.asarray(a.survived, bool)
+    network = np.asarray(a.network)
+    if ended.all():
+        return a.traces, np.asarray(a.durations), network
+    keep = np.flatnonzero(ended)  # survivors' traces are cut at the depth: leave them out
+    return a.traces.take(keep), np.asarray(a.durations)[keep], network[keep]
+
+
 def mean_shapes(runs: dict) -> dict:
     """Shape collapse (:func:`crit.analysis.stats.shape_collapse`) of avalanches recorded with their traces.
 
@@ -129,23 +143,61 @@ def mean_shapes(runs: dict) -> dict:
         (and the reason in its ``undetermined`` field where :class:`~crit.analysis.stats.ShapeCollapse`
         has one).
     """
-    from crit.traces import Traces
-
     if not isinstance(runs, dict):
         raise TypeError(f"runs must be a dict {{system: record}}, got {type(runs).__name__}")
     out = {}
     for system, a in runs.items():
         dmin, dmax, count = WINDOWS[_validate.choice("system", system, tuple(WINDOWS))]
-        if not isinstance(getattr(a, "traces", None), Traces):
-            raise TypeError(f"the record of {system!r} has no traces: simulate it with record_traces=True")
-        ended = ~np.asarray(a.survived, bool)
-        if ended.all():
-            traces, durations = a.traces, a.durations
-        else:  # survivors' traces are cut at the depth: leave them out
-            keep = np.flatnonzero(ended)
-            traces = Traces.from_list([a.traces[i] for i in keep])
-            durations = np.asarray(a.durations)[keep]
+        traces, durations, _ = _ended(a)
         out[system] = _shape_collapse(traces, durations, dmin=dmin, dmax=dmax, min_count=count)[0]
+    return out
+
+
+def shape_exponents(runs: dict, *, trim=0.1, max_groups=20) -> dict:
+    """Shape exponent a of every system (:func:`shape_exponent` of :func:`mean_shapes`), with its
+    error from a delete-one-block jackknife over networks.
+
+    The spread over durations (the error of :func:`shape_exponent`) mixes noise with the finite-T
+    drift of a and is no error bar; the jackknife recomputes the whole collapse without each block
+    of networks (``network % max_groups``), so the error is the network-to-network spread.
+
+    Parameters
+    ----------
+    runs : dict
+        As for :func:`mean_shapes`; every record also has ``network``.
+    trim : float
+        As for :func:`shape_exponent`.
+    max_groups : int
+        Largest number of blocks of networks (at least 3).
+
+    Returns
+    -------
+    dict
+        ``{system: (a, a_err)}``, dimensionless; a_err is NaN with fewer than 3 blocks of networks,
+        a NaN when the collapse is undetermined.
+    """
+    from crit.analysis.resampling import MIN_NETWORKS, jackknife_error
+
+    max_groups = _validate.integer("max_groups", max_groups, minimum=MIN_NETWORKS)
+    out = {}
+    for system, collapse in mean_shapes(runs).items():
+        a = shape_exponent(collapse, trim=trim)[0]
+        dmin, dmax, _ = WINDOWS[system]
+        traces, durations, network = _ended(runs[system])
+        # the durations of the full collapse stay fixed: a block left out must not change which
+        # durations enter the mean (a jump that the jackknife would read as noise)
+        chosen = np.flatnonzero(np.isin(durations, np.asarray(collapse.durations)))
+        traces, durations, blocks = traces.take(chosen), durations[chosen], network[chosen] % max_groups
+        labels = np.unique(blocks)
+        if np.isnan(a) or labels.size < MIN_NETWORKS:
+            out[system] = (a, float("nan"))
+            continue
+        leave = []
+        for k in labels:
+            keep = np.flatnonzero(blocks != k)
+            part = _shape_collapse(traces.take(keep), durations[keep], dmin=dmin, dmax=dmax, min_count=1)[0]
+            leave.append(shape_exponent(part, trim=trim)[0])
+        out[system] = (a, float(jackknife_error(np.array(leave))))
     return out
 
 

@@ -50,7 +50,7 @@ from crit.records import Record
 
 __all__ = [
     "REFERENCE_CLASSES", "SYSTEMATIC", "TOLERANCE", "Exponents", "ClassAssignment", "measure",
-    "classify", "calibration", "power_law_in_width", "extrapolate",
+    "classify", "calibration", "power_law_in_width", "ratio_of_width_exponents", "extrapolate",
 ]
 
 #: (τ_s, τ_d, γ) of each reference class.
@@ -92,6 +92,9 @@ class Exponents(Record):
     undetermined : str
         Why numbers are NaN because of the data (values, or only their errors); empty when every
         number was determined.
+    cutoff_correlation : float
+        Correlation of S_c and T_c over the leave-one-group-out estimates (the same networks make
+        both, so their errors are not independent); NaN without a jackknife.
     """
 
     name: str
@@ -112,6 +115,7 @@ class Exponents(Record):
     n_groups: int
     surviving_fraction: float
     undetermined: str = ""
+    cutoff_correlation: float = float("nan")
 
     @property
     def determined(self) -> bool:
@@ -277,6 +281,7 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
     if np.isnan(full[2]) and not np.isnan(full).all():
         reasons.append(f"gamma: fewer than 3 bins of T in [{g_win[0]:g}, {g_win[1]:g}] hold {_GAMMA_MIN_COUNT} "
                        "ended avalanches")
+    correlation = float("nan")
     if labels.size < MIN_NETWORKS:
         err = np.full(5, np.nan)
         reasons.append("errors: " + too_few_networks(labels.size, "the jackknife over groups of avalanches"))
@@ -287,9 +292,12 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
         if lost.any():
             names = np.array(["tau_s", "tau_d", "gamma", "size_cutoff", "duration_cutoff"])[lost]
             reasons.append(f"errors of {', '.join(names)}: fewer than 2 leave-one-group-out samples could be fitted")
+        cut = leave[:, 3:5][np.isfinite(leave[:, 3:5]).all(axis=1)]
+        if cut.shape[0] >= 3 and (cut.std(axis=0) > 0).all():
+            correlation = float(np.corrcoef(cut.T)[0, 1])
     return Exponents(
         name, full[0], err[0], full[1], err[1], full[2], err[2], full[3], err[3], full[4], err[4],
-        s_win, d_win, g_win, int(s.size), int(labels.size), surviving, "; ".join(reasons),
+        s_win, d_win, g_win, int(s.size), int(labels.size), surviving, "; ".join(reasons), correlation,
     )
 
 
@@ -394,6 +402,51 @@ def power_law_in_width(widths, values, errors):
     x, y, w = np.log(n), np.log(v), (v / np.maximum(e, 1e-300)) ** 2
     coef, cov = np.polyfit(x, y, 1, w=np.sqrt(w), cov="unscaled")
     return float(coef[0]), float(np.sqrt(cov[0, 0]))
+
+
+def ratio_of_width_exponents(widths, a, a_err, b, b_err, correlation):
+    """Ratio b_a/b_b of the width exponents of two quantities measured on the same networks, and its error.
+
+    Each exponent is the weighted least-squares slope of :func:`power_law_in_width`, a linear
+    combination of ln a(N) (resp. ln b(N)); widths are independent, but at one width a and b come
+    from the same networks, with the given correlation, so the error of the ratio carries the
+    covariance of the two slopes (delta method). With ``correlation`` 0 it is the independent-error
+    propagation.
+
+    Parameters
+    ----------
+    widths, a, a_err, b, b_err : array_like
+        N and the two quantities with their standard errors (per width).
+    correlation : array_like
+        Correlation of the errors of a and b at each width, in [-1, 1]; NaN counts as 0.
+
+    Returns
+    -------
+    (ratio, ratio_err) : tuple of float
+        NaN when fewer than 2 widths have finite positive values and errors for both.
+    """
+    n, a, ea, b, eb = (np.asarray(v, float) for v in (widths, a, a_err, b, b_err))
+    rho = np.nan_to_num(np.asarray(correlation, float) * np.ones_like(n), nan=0.0)
+    if (np.abs(rho) > 1).any():
+        raise ValueError(f"correlation must lie in [-1, 1], got {rho[np.abs(rho) > 1][0]!r}")
+    ok = np.isfinite(a) & np.isfinite(ea) & (a > 0) & np.isfinite(b) & np.isfinite(eb) & (b > 0) & (ea > 0) & (eb > 0)
+    if ok.sum() < 2:
+        return float("nan"), float("nan")
+    x = np.log(n[ok])
+    sa, sb = ea[ok] / a[ok], eb[ok] / b[ok]  # errors of ln a and ln b
+
+    def coefficients(sigma):
+        w = 1 / sigma**2
+        dx = x - np.sum(w * x) / w.sum()
+        return w * dx / np.sum(w * dx**2)
+
+    ca, cb = coefficients(sa), coefficients(sb)
+    slope_a, slope_b = float(ca @ np.log(a[ok])), float(cb @ np.log(b[ok]))
+    var_a, var_b = float(np.sum(ca**2 * sa**2)), float(np.sum(cb**2 * sb**2))
+    cov = float(np.sum(ca * cb * rho[ok] * sa * sb))
+    ratio = slope_a / slope_b
+    rel = var_a / slope_a**2 + var_b / slope_b**2 - 2 * cov / (slope_a * slope_b)
+    return ratio, float(abs(ratio) * np.sqrt(max(rel, 0.0)))
 
 
 def extrapolate(widths, values, errors, *, omega=1.0):
