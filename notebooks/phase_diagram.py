@@ -25,6 +25,8 @@
 # several widths $N$, maps the susceptibility in the $(\sigma_w^2, \sigma_b^2)$ plane, and, in the
 # paper profile, reruns the authors' own susceptibility scan. Definitions are on the
 # [methods](methods.md) page; every error bar is the spread over independent networks (jackknife).
+#
+# {glue:md}`profile_statement:myst`
 
 # %% tags=["parameters"]
 PROFILE = "ci"  # "ci": small networks for 2 CPU cores (minutes); "paper": the paper's sizes (GPU)
@@ -32,14 +34,13 @@ SEED = 0  # seed of the first grid point; every point and width gets its own see
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
-from crit.book import style
+from crit.book import claims, style
 from crit.chapters import phase_diagram as chapter
 
 style.use()
-settings = chapter.PROFILES[PROFILE]
-settings
+display(chapter.PROFILES[PROFILE])
 
 # %% [markdown]
 # Every scan below is computed once and kept in the results cache (`.cache/`), keyed by its
@@ -47,6 +48,8 @@ settings
 
 # %% tags=["nbval-ignore-output"]
 results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
+style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE, seed=SEED))
+claims.glue_claim(chapter.claim(results))
 
 # %% [markdown]
 # ## Order parameters
@@ -59,15 +62,17 @@ results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
 # %%
 chapter.order_parameters(results.sweeps);
 
-# %% [markdown]
-# Both order parameters are zero within their errors deep in the absorbing phase and rise through
-# the finite-width critical point. For the widest network the surviving fraction at the largest
-# $\sigma_w^2$ of the sweep is {glue:text}`rho_top:.3f`, and at $\sigma_w^2 = 1$ it is
-# {glue:text}`rho_one:.3f` (finite depth lets a few inputs through even below the transition).
-
 # %%
-style.glue("rho_top", results.rho_top)
-style.glue("rho_one", results.rho_at_one)
+order = chapter.order_parameter_verdicts(results)
+style.glue_md("phases", chapter.phases_sentence(results))
+style.glue_md("rho_one", order["rho_one"])
+
+# %% [markdown]
+# {glue:md}`phases:myst`. An avalanche of the absorbing phase still has a size before it dies, so
+# $\bar S$ measures how far a perturbation spreads and need not vanish there; $\rho$ is the order
+# parameter that is zero in an absorbing phase. Because the depth is finite, an input can also
+# survive the whole depth just below the transition; at $\sigma_w^2 = 1$, below $\sigma_{w,c}^2(N)$ of
+# the widest sweep, {glue:md}`rho_one:myst`.
 
 # %% [markdown]
 # ## Susceptibilities
@@ -88,18 +93,19 @@ chapter.susceptibilities(results.sweeps, results.peaks);
 Markdown(chapter.peaks_table(results.peaks))
 
 # %%
-shift = results.peaks.response_peak - results.peaks.critical
-style.glue("shift_narrow", shift[0])
-style.glue("shift_wide", shift[-1])
-style.glue("n_narrow", int(results.peaks.width[0]))
-style.glue("n_wide", int(results.peaks.width[-1]))
+style.glue_md("peak_narrow", chapter.peak_verdict(results.peaks, 0))
+style.glue_md("peak_wide", chapter.peak_verdict(results.peaks, -1))
+style.glue_md("shift_trend", chapter.peak_shift_trend(results.peaks))
+style.glue_md("width_trend", chapter.peak_width_trend(results))
 
 # %% [markdown]
-# The peak of $\chi$ sits above the finite-width critical point by {glue:text}`shift_narrow:.3f`
-# at $N = $ {glue:text}`n_narrow` and by {glue:text}`shift_wide:.3f` at $N = $ {glue:text}`n_wide`:
-# the depth here grows with the width, so a wider, deeper network needs a smaller excess of
-# $\sigma_w^2$ for its activity to outlive the depth, and the peaks move towards
-# $\sigma_{w,c}^2(N) \to 1$ and narrow as $N$ grows.
+# For the narrowest sweep, {glue:md}`peak_narrow:myst`; for the widest, {glue:md}`peak_wide:myst`.
+# The depth here grows with the width, and a deeper network needs a smaller excess of $\sigma_w^2$
+# above $\sigma_{w,c}^2(N)$ for its activity to outlive the depth; that would move the peak towards
+# $\sigma_{w,c}^2(N) \to 1$ as $N$ grows. Fitted against $\ln N$ with the peak errors as weights,
+# {glue:md}`shift_trend:myst`. The width of the peak is its full width at half maximum (both
+# crossings interpolated linearly, the error from redrawing $\chi$ within its errors):
+# {glue:md}`width_trend:myst`.
 
 # %% [markdown]
 # The table lists, for each width, the peaks of $\chi$ and $\chi_F$ in a second set of $\sigma_w^2$
@@ -108,6 +114,12 @@ style.glue("n_wide", int(results.peaks.width[-1]))
 
 # %%
 Markdown(chapter.peaks_table(results.narrow_peaks, heights=False))
+
+# %%
+style.glue_md("narrow_trend", chapter.peak_shift_trend(results.narrow_peaks))
+
+# %% [markdown]
+# In these scans, {glue:md}`narrow_trend:myst`.
 
 # %% [markdown]
 # ## The quasi-critical line
@@ -124,35 +136,31 @@ chapter.susceptibility_map(results.map, results.map_ridge_peak, results.map_ridg
 Markdown(chapter.ridge_table(results))
 
 # %%
-sharp = results.sharp_row  # the strongest drive whose ridge is still located sharply
-style.glue("ridge_zero", results.map_ridge_peak[0])
-style.glue("sharp_b2", float(results.map.sigma_b2[sharp]))
-style.glue("sharp_ridge", results.map_ridge_peak[sharp])
-style.glue("sharp_mf", results.map_mean_field[sharp])
-style.glue("strong_err", results.map_ridge_err[-1])
+ridge = chapter.ridge_verdicts(results)
+for name in ("zero", "sharp", "strong"):
+    style.glue_md(f"ridge_{name}", ridge[name])
 
 # %% [markdown]
-# Without drive the ridge sits at $\sigma_w^2 =$ {glue:text}`ridge_zero:.3f`, the undriven peak of
-# this width and depth, while the mean-field line starts at 1. Up to $\sigma_b^2 =$
-# {glue:text}`sharp_b2` the ridge is still sharp and lies at {glue:text}`sharp_ridge:.3f`, where the
-# mean-field line has moved to {glue:text}`sharp_mf:.3f`. At the strongest drive the susceptibility
-# flattens and its maximum is poorly defined (± {glue:text}`strong_err:.2f`): there the drive, not
-# $\sigma_w^2$, keeps the activity alive. "Closest to the mean-field critical line" and "largest
-# susceptibility" are therefore different prescriptions for an initialisation; which one predicts
-# learning is the subject of a later chapter.
+# A ridge counts as located when its bootstrap error is below the $\sigma_w^2$ step of the map's
+# grid at the ridge. {glue:md}`ridge_zero:myst`; the mean-field line starts at 1.
+# {glue:md}`ridge_sharp:myst`. {glue:md}`ridge_strong:myst`. Where the ridge and the mean-field
+# line part, "closest to the mean-field critical line" and "largest susceptibility" are different
+# prescriptions for an initialisation; which one predicts learning is the subject of a later
+# chapter.
 
 # %% [markdown]
 # ## The authors' scan
 #
 # In the paper profile we rerun the authors' susceptibility scan (width 300, depth 500,
 # $10^4$ inputs per point, a new network every 1000 inputs, $\sigma_w^2 \in [0.95, 1.4]$ in 20 steps,
-# $\sigma_b^2 = 0$), whose $\chi$ peaked near $\sigma_w^2 \approx 1.045$ in their notebook. The CI
-# profile skips it.
+# $\sigma_b^2 = 0$), whose $\chi$ peaked near $\sigma_w^2 \approx 1.045$ in their notebook, a point
+# of their grid; its position is taken as known to one grid step (an error of step$/\sqrt{12}$).
+# {glue:md}`authors:myst`.
 
 # %%
+style.glue_md("authors", chapter.authors_verdict(results))
 if results.authors is not None:
     chapter.authors_run(results.authors)
-print(chapter.authors_summary(results))
 
 # %% [markdown]
 # ```{admonition} Rerun and vary

@@ -147,8 +147,8 @@ def compare(value, error, reference, reference_error=0.0, *, what="the value", r
     value, reference = _number("value", value), _number("reference", reference)
     error, reference_error = _error("error", error), _error("reference_error", reference_error)
     n_sigma = _validate.real("n_sigma", n_sigma, minimum=0.0, strict_min=True)
-    if math.isnan(reference):
-        raise ValueError(f"reference must be a number, got NaN (reference_name={reference_name!r})")
+    if math.isnan(reference):  # a computed reference (e.g. a predicted exponent) can be undetermined too
+        return _undetermined(value, error, f"{reference_name} could not be computed (NaN)")
     combined = math.hypot(error, reference_error) if math.isfinite(reference_error) else float("inf")
     reason = _why_not(value, combined, what)
     if reason:
@@ -195,16 +195,16 @@ def interval(value, low, high, *, what="the value", level=0.95) -> Verdict:
     value, low, high = _number("value", value), _number("low", low), _number("high", high)
     level = _validate.real("level", level, minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     if any(math.isnan(x) for x in (value, low, high)):
-        return _undetermined(value, float("nan"), f"{what}: its {level:.0%} interval could not be computed (NaN)")
+        return _undetermined(value, float("nan"), f"{what}: its {level * 100:g} % interval could not be computed (NaN)")
     if low > high:
         raise ValueError(f"the interval must have low <= high, got [{low!r}, {high!r}]")
     half, span = (high - low) / 2, f"[{low:.2f}, {high:.2f}]"
     if low > 0:
-        text, outcome = f"{what} = {value:.2f} is positive ({level:.0%} interval {span})", "positive"
+        text, outcome = f"{what} = {value:.2f} is positive ({level * 100:g} % interval {span})", "positive"
     elif high < 0:
-        text, outcome = f"{what} = {value:.2f} is negative ({level:.0%} interval {span})", "negative"
+        text, outcome = f"{what} = {value:.2f} is negative ({level * 100:g} % interval {span})", "negative"
     else:
-        text, outcome = f"{what} = {value:.2f} is zero within its {level:.0%} interval {span}", "zero"
+        text, outcome = f"{what} = {value:.2f} is zero within its {level * 100:g} % interval {span}", "zero"
     return Verdict(outcome, text, value, half, float("nan"))
 
 

@@ -3,7 +3,9 @@ r"""Chapter "Absorbing and active phases": its settings, its computation, its ta
 :func:`compute` runs every scan of the page through the results cache
 (:func:`crit.analysis.phases.scan`) and locates their susceptibility peaks and ridges
 (:func:`crit.analysis.phases.peaks`, :func:`crit.analysis.phases.ridge`); the figures and tables
-below take its :class:`PhaseDiagramResults`.
+below take its :class:`PhaseDiagramResults`. The verdicts of the page (:func:`claim` and the
+sentences it glues) and its two tables with undetermined cells live in ``_phase_diagram_verdicts``
+and are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,23 +17,41 @@ import numpy as np
 
 from crit import _validate
 from crit.analysis import phases
-from crit.book import style, tables
+from crit.book import style
 from crit.book.cache import cached_call
+from crit.chapters import _phase_diagram_verdicts as _verdicts
+from crit.chapters._phase_diagram_verdicts import (  # the verdicts and tables of the page, re-exported
+    AUTHORS_PEAK,
+    authors_verdict,
+    claim,
+    order_parameter_verdicts,
+    peak_shift_trend,
+    peak_verdict,
+    peak_width_trend,
+    peak_widths,
+    peaks_table,
+    phases_sentence,
+    ridge_sharp,
+    ridge_table,
+    ridge_verdicts,
+    surviving_verdict,
+)
 from crit.chapters.settings import Grid, Profiles, Results, Settings
 from crit.models import avalanches as av
 from crit.models import theory
 from crit.seeds import sub_seed
 
-__all__ = ["PhaseDiagramSettings", "PhaseDiagramResults", "PROFILES", "AUTHORS_PEAK", "compute", "peaks_table", "ridge_table",
-           "authors_summary", "order_parameters", "susceptibilities", "susceptibility_map", "authors_run"]
+__all__ = [
+    "AUTHORS_PEAK", "PROFILES", "SCOPE", "PhaseDiagramResults", "PhaseDiagramSettings", "authors_run",
+    "authors_summary", "authors_verdict", "claim", "compute", "order_parameter_verdicts", "order_parameters",
+    "peak_shift_trend", "peak_verdict", "peak_width_trend", "peak_widths", "peaks_table", "phases_sentence",
+    "ridge_sharp", "ridge_table", "ridge_verdicts", "surviving_verdict", "susceptibilities",
+    "susceptibility_map",
+]
 
 #: The authors' susceptibility scan, rerun as they ran it (their notebook's grid and sizes).
 _AUTHORS_SIGMA_W2 = Grid.linear(0.95, 1.4, 20)
-_AUTHORS_SCAN = dict(sigma_b2=0.0, width=300, depth=500, n_inputs=10_000, inputs_per_network=1000)
-#: σ_w² near which the authors' χ peaked in their notebook.
-AUTHORS_PEAK = 1.045
-#: A ridge is "located sharply" while its bootstrap error stays below this (units of σ_w²).
-_SHARP_RIDGE_ERR = 0.05
+_AUTHORS_SCAN = {"sigma_b2": 0.0, "width": 300, "depth": 500, "n_inputs": 10_000, "inputs_per_network": 1000}
 
 
 @dataclass(frozen=True)
@@ -90,11 +110,11 @@ class PhaseDiagramSettings(Settings):
 
     def depth(self, width: int) -> int:
         """Depth (layers) of the sweep at width ``width``."""
-        return int(round(self.depth_per_width * width))
+        return round(self.depth_per_width * width)
 
     def narrow_depth(self, width: int) -> int:
         """Depth (layers) of the narrowing scan at width ``width``."""
-        return int(round(self.narrow_depth_per_width * width))
+        return round(self.narrow_depth_per_width * width)
 
     def narrow_sigma_w2(self, width: int) -> np.ndarray:
         """σ_w² grid of the narrowing scan at width ``width``: σ_{w,c}²(N) + offsets/√N."""
@@ -120,6 +140,19 @@ PROFILES = Profiles(
     ),
 )
 
+#: What each profile's sizes can and cannot show (the page states it at its top).
+SCOPE = {
+    "ci": ("Widths 32 to 128 (depth equal to the width), a map at width 48 and no rerun of the authors' "
+           "scan (width 300): these sizes show the two phases and the order of magnitude of the finite-width "
+           "shift of the susceptibility peak; three small widths are too few for a finite-size scaling fit "
+           "of the peak, and the sweeps end at $\\sigma_w^2 = 1.45$, so the full width of a broad peak of "
+           "$\\chi$ may not fit in them."),
+    "paper": ("The authors' sizes (widths 100 to 1000, depth twice the width, a map at width 300), a rerun of "
+              "the authors' own susceptibility scan, and narrowing scans up to width 1024: a decade of widths "
+              "for the approach of the peak to the finite-width critical point; still no finite-size scaling "
+              "collapse, which is the subject of a later chapter."),
+}
+
 
 @dataclass(frozen=True, eq=False)
 class PhaseDiagramResults(Results):
@@ -141,7 +174,8 @@ class PhaseDiagramResults(Results):
     map_mean_field : numpy.ndarray
         Mean-field critical σ_w² (χ₁ = 1) of every σ_b² row of the map.
     sharp_row : int
-        Row of the strongest drive whose ridge error is below 0.05 (0 if none).
+        Row of the strongest drive up to which every ridge is located to better than one grid step
+        (:func:`ridge_sharp`); -1 if not even the undriven one is.
     authors : PhaseScan or None
         The authors' scan (None unless ``settings.authors_run``).
     authors_peak, authors_err : float or None
@@ -220,7 +254,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
         rho_top=float(rho[0, -1]), rho_at_one=float(np.interp(1.0, widest.sigma_w2, rho[0])),
         map=grid, map_ridge_peak=ridge_peak, map_ridge_err=ridge_err,
         map_mean_field=np.asarray(theory.critical_sigma_w2(grid.sigma_b2)),
-        sharp_row=int(max(np.flatnonzero(ridge_err < _SHARP_RIDGE_ERR), default=0)),
+        sharp_row=_verdicts._sharp_row(grid.sigma_w2, ridge_peak, ridge_err),
         authors=authors, authors_peak=authors_peak, authors_err=authors_err,
         narrow=narrow, narrow_peaks=phases.peaks(narrow, rng=np.random.default_rng(sub_seed(seed, "narrow peaks"))),
     )
@@ -228,36 +262,10 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
 
 # --- tables ---------------------------------------------------------------------------------------------------
 
-def peaks_table(peaks: phases.Peaks, *, heights: bool = True) -> str:
-    """Markdown table of the peaks of χ and χ_F (σ_w², with errors) against the width, with σ_{w,c}²(N).
-
-    ``heights`` adds the height of χ_F (dimensionless).
-    """
-    headers = ["width $N$", "depth", "$\\sigma^2_{w,c}(N)$", "peak of $\\chi$", "peak of $\\chi_F$"]
-    rows = [[int(peaks.width[k]), int(peaks.depth[k]), tables.fmt(peaks.critical[k], digits=4),
-             tables.fmt(peaks.response_peak[k], peaks.response_err[k]),
-             tables.fmt(peaks.fluctuation_peak[k], peaks.fluctuation_err[k])]
-            + ([tables.fmt(peaks.fluctuation_height[k], digits=2)] if heights else [])
-            for k in range(peaks.width.size)]
-    return tables.markdown(headers + (["height of $\\chi_F$"] if heights else []), rows)
-
-
-def ridge_table(results: PhaseDiagramResults) -> str:
-    """Markdown table of the ridge of χ (σ_w², with error) and the mean-field line χ₁ = 1 for every σ_b² of the map."""
-    return tables.markdown(
-        ["$\\sigma_b^2$", "ridge $\\sigma_w^2$", "mean field $\\chi_1=1$"],
-        [[f"{b:g}", tables.fmt(p, e), tables.fmt(m, digits=3)]
-         for b, p, e, m in zip(results.map.sigma_b2, results.map_ridge_peak, results.map_ridge_err,
-                               results.map_mean_field)],
-    )
-
-
 def authors_summary(results: PhaseDiagramResults) -> str:
-    """One line: the peak of χ of the authors' scan against theirs, or how to run it."""
-    if results.authors is None:
-        return "authors' scan: run with PROFILE = 'paper'"
-    return (f"peak of chi: sigma_w2 = {results.authors_peak:.3f} ± {results.authors_err:.3f} "
-            f"(authors: about {AUTHORS_PEAK})")
+    """One line: the peak of χ of the authors' scan against theirs (:func:`authors_verdict`), or why it
+    was not rerun."""
+    return str(_verdicts.authors_verdict(results))
 
 
 # --- figures --------------------------------------------------------------------------------------------------
@@ -387,7 +395,7 @@ def susceptibility_map(scan, ridge_peak, ridge_err):
     return fig
 
 
-def authors_run(scan, authors_peak=AUTHORS_PEAK):
+def authors_run(scan, authors_peak=_verdicts.AUTHORS_PEAK):
     """S̄ and χ = dS̄/dσ_w² of the authors' scan (a PhaseScan), with the peak they found (σ_w²) marked."""
     size, size_err = scan.mean_size()
     chi, chi_err = scan.response_susceptibility()
