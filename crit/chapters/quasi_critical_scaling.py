@@ -1,32 +1,59 @@
 """The chapter "quasi-critical scaling": crackling exponents at the critical point and along the drive.
 
-Settings (:data:`PROFILES`), the cached computation of the page (:func:`compute`, which returns a
-:class:`QuasiCriticalScalingResults`), and the page's tables and figures. The science is in
+Settings (:data:`PROFILES`) and what each profile can show (:data:`SCOPE`), the cached computation
+of the page (:func:`compute`, which returns a :class:`QuasiCriticalScalingResults`), the verdicts
+that every result sentence of the page glues (:func:`verdicts` and the smaller functions it collects,
+built on :mod:`crit.analysis.verdicts`), the paper's claim (:func:`claim`), and the page's tables.
+The verdicts live in ``_quasi_critical_scaling_verdicts`` and the figures in
+``_quasi_critical_scaling_figures``; both are re-exported. The science is in
 :mod:`crit.analysis.crackling` (the authors' fits and ours of one run) and
 :mod:`crit.analysis.quasicritical` (the exponents along the susceptibility ridge under drive).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-import matplotlib
 import numpy as np
-from matplotlib import cm
-from matplotlib import colors as mcolors
 
 from crit.analysis import crackling, quasicritical
-from crit.analysis.universality import REFERENCE_CLASSES
-from crit.book import style, tables
+from crit.analysis import verdicts as vd
+from crit.book import claims, tables
 from crit.book.cache import cached_call
+from crit.chapters._quasi_critical_scaling_figures import (
+    collapse,
+    distributions,
+    drive_exponents,
+    exponent_plane,
+)
+from crit.chapters._quasi_critical_scaling_verdicts import (
+    _FITS,
+    _row_reason,
+    abbm_line,
+    change,
+    conventions,
+    crackling_relation,
+    drift,
+    goodness_of_fit,
+    likelihood_ratios,
+    precision,
+    reference_classes,
+    ridge_errors,
+    ridge_ratio,
+    ridge_relation,
+    verdicts,
+)
 from crit.chapters.settings import Grid, Profiles, Results, Settings
 from crit.models import avalanches, theory
 from crit.seeds import sub_seed
 
 __all__ = [
-    "QuasiCriticalScalingSettings", "QuasiCriticalScalingResults", "PROFILES", "compute",
-    "comparison_table", "likelihood_ratio_table", "drive_table",
-    "distributions", "collapse", "drive_exponents", "exponent_plane",
+    "PROFILES", "SCOPE", "QuasiCriticalScalingResults", "QuasiCriticalScalingSettings", "abbm_line", "change",
+    "claim", "collapse", "comparison_table", "compute", "conventions", "crackling_relation", "distributions",
+    "drift", "drive_exponents", "drive_table", "exponent_plane", "goodness_of_fit", "likelihood_ratio_table",
+    "likelihood_ratios", "precision", "reference_classes", "relation_table", "ridge_errors", "ridge_ratio",
+    "ridge_relation", "verdicts",
 ]
 
 
@@ -101,6 +128,18 @@ PROFILES = Profiles(
 )
 
 
+#: What each profile's sizes can and cannot show.
+SCOPE = {
+    "ci": ("One critical point at width 100 and depth 200 with $10^5$ inputs, and three drives "
+           "$\\sigma_b^2 \\le 3\\cdot10^{-5}$ with $2\\cdot10^4$ inputs each: these sizes cannot give the exponents "
+           "of the authors' run ($2\\cdot10^6$ inputs into width 500, depth 1000), and three driven points are the "
+           "fewest a trend can be fitted through."),
+    "paper": ("The authors' run (width 500, depth 1000, $\\sigma_w^2 = 1.002$, $2\\cdot10^6$ inputs) and four "
+              "drives $\\sigma_b^2$ from $10^{-6}$ to $3\\cdot10^{-5}$ with $2\\cdot10^5$ inputs each; one width "
+              "only, so how the exponents change with the width is left to the universality chapter."),
+}
+
+
 @dataclass(frozen=True, eq=False)
 class QuasiCriticalScalingResults(Results):
     """Everything the page shows.
@@ -111,42 +150,18 @@ class QuasiCriticalScalingResults(Results):
         Both fits, the shape collapse and the likelihood ratios of the headline point (σ_b² = 0).
     sweep : crit.analysis.quasicritical.DriveSweep
         Exponents along the ridge against the drive.
-    iid_ratio : float
-        Network-bootstrap error of the authors' τ_s over their i.i.d. formula.
-    drift_tau_s, drift_gamma : float
-        Change of the authors' τ_s and γ from the undriven point to the strongest drive.
-    ratio_min, ratio_max : float
-        Range of γ/γ_pred (authors' fits) over the drives, NaN rows left out.
-    ours_nan : int
-        Drives at which our fits failed.
     plane_points : dict
         ``{label: (tau_s, tau_s_err, tau_d, tau_d_err)}``: the headline point with both fits and
         every driven point with the authors' fit, for :func:`exponent_plane`.
-    abbm_off : float
-        Largest abs(τ_d − (2τ_s − 1)) of the driven points (authors' fits): distance from the ABBM line.
-    abbm_gamma : float
-        Mean γ of the driven points (authors' fits).
-    tau_d_shift : float
-        Absolute change of the authors' τ_d from the undriven point to the strongest drive.
     """
 
     point: crackling.CracklingAnalysis
     sweep: quasicritical.DriveSweep
-    iid_ratio: float
-    drift_tau_s: float
-    drift_gamma: float
-    ratio_min: float
-    ratio_max: float
-    ours_nan: int
     plane_points: dict
-    abbm_off: float
-    abbm_gamma: float
-    tau_d_shift: float
-
 
 
 def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCriticalScalingResults:
-    """The page's results: the headline point and the drive sweep (cached), and what is derived from them.
+    """The page's results: the headline point and the drive sweep (cached), and the points of the exponent plane.
 
     Parameters
     ----------
@@ -174,72 +189,99 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
         ridge_sigma_w2=s.ridge_sigma_w2.values(), ridge_n_inputs=s.ridge_n_inputs, seed=sub_seed(seed, "drive sweep"),
         n_resamples=max(10, s.n_resamples // 2), device=dev, progress=progress)
     return QuasiCriticalScalingResults(settings=s, seed=seed, point=point, sweep=sweep,
-                                       **_derived(point, sweep))
+                                       plane_points=_plane_points(point, sweep))
 
 
-def _nan_reduce(reduce, values) -> float:
-    """``reduce`` (a NaN-ignoring NumPy reduction) of ``values``; NaN when none is finite."""
-    values = np.asarray(values, float)
-    return float(reduce(values)) if np.isfinite(values).any() else float("nan")
-
-
-def _derived(point, sweep) -> dict:
-    """The light analyses of the page: glued numbers and the points of the exponent plane."""
-    a, o, authors = point.authors, point.ours, sweep.authors  # authors: (drive, exponent, value/error)
-    ratio = authors[:, 2, 0] / authors[:, 3, 0]  # gamma / gamma_pred
+def _plane_points(point, sweep) -> dict:
+    """(τ_s, its error, τ_d, its error) of the headline point (both fits) and of every driven point (authors')."""
+    a, o = point.authors, point.ours
     points = {
         "critical point, authors' fit": (a.tau_s, a.tau_s_err, a.tau_d, a.tau_d_err),
         "critical point, our fit": (o.tau_s, o.tau_s_err, o.tau_d, o.tau_d_err),
     }
     for k in range(1, sweep.sigma_b2.size):
-        points[f"ridge σ_b²={sweep.sigma_b2[k]:g}, authors' fit"] = tuple(float(v) for v in authors[k, :2].ravel())
-    driven = authors[1:]
-    off_line = driven[:, 1, 0] - (2 * driven[:, 0, 0] - 1)  # τ_d − (2τ_s − 1): distance from the ABBM line
-    return dict(
-        iid_ratio=float(a.tau_s_err / a.tau_s_err_iid),
-        drift_tau_s=float(authors[-1, 0, 0] - authors[0, 0, 0]),
-        drift_gamma=float(authors[-1, 2, 0] - authors[0, 2, 0]),
-        ratio_min=_nan_reduce(np.nanmin, ratio), ratio_max=_nan_reduce(np.nanmax, ratio),
-        ours_nan=int(np.isnan(sweep.ours[:, 0, 0]).sum()),
-        plane_points=points,
-        abbm_off=_nan_reduce(np.nanmax, np.abs(off_line)),
-        abbm_gamma=_nan_reduce(np.nanmean, driven[:, 2, 0]),
-        tau_d_shift=float(abs(authors[-1, 1, 0] - authors[0, 1, 0])),
-    )
+        points[f"ridge σ_b²={sweep.sigma_b2[k]:g}, authors' fit"] = tuple(float(v) for v in sweep.authors[k, :2].ravel())
+    return points
+
+
+# ----------------------------------------------------------------------------------------------- claim
+
+
+def claim(results: QuasiCriticalScalingResults) -> claims.Claim:
+    """Claim 2 at the critical point: the crackling relation with our fits and with the authors'.
+
+    "reproduced" when γ agrees with γ_pred within 2 combined errors with both fitting choices,
+    "partly reproduced" with one of them, "not reproduced" with neither, "undetermined" when either
+    comparison cannot be made (a NaN exponent or error).
+    """
+    ours, authors = crackling_relation(results.point.ours, "ours"), crackling_relation(results.point.authors, "authors")
+    agree = [v.outcome == "agrees" for v in (ours, authors)]
+    if ours.undetermined or authors.undetermined:
+        verdict = "undetermined"
+    else:
+        verdict = ("not reproduced", "partly reproduced", "reproduced")[sum(agree)]
+    p = results.point
+    reason = (f"at the critical point ($\\sigma_w^2$ = {p.sigma_w2:.4f}, $\\sigma_b^2$ = 0, width {p.width}, "
+              f"{p.n_inputs:,d} inputs): {ours}; {authors}")
+    key = "; ".join(f"{label}: $\\gamma$ = {vd.fmt(e.gamma, e.gamma_err)}, $\\gamma_{{pred}}$ = "
+                    f"{vd.fmt(e.gamma_pred, e.gamma_pred_err)}"
+                    for label, e in (("ours", p.ours), ("authors'", p.authors)))
+    s = results.settings
+    own = s.profile in PROFILES and PROFILES[s.profile] != s
+    return claims.Claim(
+        number=2, claim="at the critical point avalanches obey the crackling relation $\\gamma = "
+        "(\\tau_d-1)/(\\tau_s-1)$ (approximately, in the quasi-critical regime under drive)",
+        verdict=verdict, reason=reason, key=key, profile=f"{s.profile} (settings of one's own)" if own else s.profile,
+        chapter="quasi_critical_scaling")
 
 
 # ---------------------------------------------------------------------------------------------- tables
 
 
+def _cell(value, error=None, digits=3, reason=""):
+    """``value ± error``, or an :class:`~crit.book.tables.Undetermined` cell with ``reason`` when the value is NaN."""
+    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
+        return tables.Undetermined(reason or "the data gave no number")
+    return tables.fmt(value, error, digits)
+
+
 def comparison_table(results: QuasiCriticalScalingResults) -> str:
     """The authors' fits and ours of the headline point side by side (and the authors' published
-    numbers in the paper profile), as Markdown."""
+    numbers in the paper profile), as Markdown; numbers the data could not give are undetermined cells."""
     analysis = results.point
     with_published = results.settings.profile == "paper"
     a, o, c = analysis.authors, analysis.ours, analysis.collapse
     fmt = tables.fmt
 
     def pair(e, name):
-        return fmt(getattr(e, name), getattr(e, name + "_err"), 3)
+        return _cell(getattr(e, name), getattr(e, name + "_err"), 3, e.undetermined)
 
+    def p_value(e, p):
+        why = "no synthetic sets were drawn (n_sets = 0)" if results.settings.n_sets == 0 else e.undetermined
+        n_sets = results.settings.n_sets
+        return f"< {1 / n_sets:.2g}" if p == 0 and n_sets > 0 else _cell(p, digits=2, reason=why)
+
+    collapse_why = getattr(c, "undetermined", "") or "no duration has enough avalanches"
     rows = [
         ["$\\tau_s$", pair(a, "tau_s"), pair(o, "tau_s")],
         ["$\\tau_d$", pair(a, "tau_d"), pair(o, "tau_d")],
         ["$\\gamma$ from $\\langle S\\rangle(T)$", pair(a, "gamma"), pair(o, "gamma")],
         ["$\\gamma_{pred} = (\\tau_d-1)/(\\tau_s-1)$", pair(a, "gamma_pred"), pair(o, "gamma_pred")],
-        ["$|\\gamma-\\gamma_{pred}|$ / error", fmt(a.distance, digits=1), fmt(o.distance, digits=1)],
-        ["$\\gamma^*$ (shape collapse)", fmt(c.gamma, c.sigma, 2), fmt(c.gamma, c.sigma, 2)],
+        ["$|\\gamma-\\gamma_{pred}|$ / error", _cell(a.distance, digits=1, reason=a.undetermined),
+         _cell(o.distance, digits=1, reason=o.undetermined)],
+        ["$\\gamma^*$ (shape collapse)", _cell(c.gamma, c.sigma, 2, collapse_why), _cell(c.gamma, c.sigma, 2, collapse_why)],
         ["size range $[S_{min}, S_{max}]$", f"[{a.xmin_s:g}, ∞)", f"[{o.xmin_s:.3g}, {o.xmax_s:.3g}]"],
         ["duration range $[T_{min}, T_{max}]$", f"[{a.xmin_d:g}, ∞)", f"[{o.xmin_d:g}, {o.xmax_d:g}]"],
         ["never-ending avalanches", "kept", "dropped"],
-        ["GoF p-value (S, T)", "not tested", f"{fmt(o.p_s, digits=2)}, {fmt(o.p_d, digits=2)}"],
+        ["GoF p-value, sizes", "not tested", p_value(o, o.p_s)],
+        ["GoF p-value, durations", "not tested", p_value(o, o.p_d)],
     ]
     headers = ["", "authors' choices", "our choices"]
     if with_published:
         pub = crackling.AUTHORS_NOTEBOOK
         extra = [fmt(*pub["tau_s"], 4), fmt(*pub["tau_d"], 4), fmt(pub["gamma"][0], digits=4),
-                 fmt(pub["gamma_pred"][0], digits=3), "–", fmt(*pub["gamma_star"], 2), "[0.5, ∞)", "[5, ∞)", "kept",
-                 "not tested"]
+                 fmt(pub["gamma_pred"][0], digits=3), "not given", fmt(*pub["gamma_star"], 2), "[0.5, ∞)", "[5, ∞)",
+                 "kept", "not tested", "not tested"]
         rows = [r + [e] for r, e in zip(rows, extra)]
         headers.append("authors' notebook")
     return tables.markdown(headers, rows)
@@ -247,141 +289,41 @@ def comparison_table(results: QuasiCriticalScalingResults) -> str:
 
 def likelihood_ratio_table(results: QuasiCriticalScalingResults) -> str:
     """Vuong's normalised ratio R and its p-value of our power-law fits against each alternative, as Markdown."""
-    point, fmt = results.point, tables.fmt
+    point = results.point
+    why = point.undetermined or "the likelihood ratio could not be computed"
     return tables.markdown(
         ["alternative", "sizes: $R$", "sizes: p", "durations: $R$", "durations: p"],
-        [[alt, fmt(s[0], digits=2), fmt(s[1], digits=3), fmt(d[0], digits=2), fmt(d[1], digits=3)]
+        [[alt, _cell(s[0], digits=2, reason=why), _cell(s[1], digits=3, reason=why), _cell(d[0], digits=2, reason=why),
+          _cell(d[1], digits=3, reason=why)]
          for alt, s, d in zip(point.alternatives, point.lr_sizes, point.lr_durations)],
     )
 
 
 def drive_table(results: QuasiCriticalScalingResults) -> str:
     """Ridge point, surviving fraction and both sets of exponents at every drive, as Markdown."""
-    sweep, fmt = results.sweep, tables.fmt
-    rows = []
+    sweep, rows = results.sweep, []
     for k, b2 in enumerate(sweep.sigma_b2):
+        why = _row_reason(results, k)
         a_k, o_k = sweep.authors[k], sweep.ours[k]
-        rows.append([f"{b2:g}", fmt(sweep.sigma_w2[k], sweep.sigma_w2_err[k], 3),
-                     fmt(sweep.surviving_fraction[k], digits=3)]
-                    + [fmt(*a_k[j], 3) for j in range(4)] + [fmt(*o_k[j], 3) for j in range(4)])
+        rows.append([f"{b2:g}", _cell(sweep.sigma_w2[k], sweep.sigma_w2_err[k], 3, why),
+                     _cell(sweep.surviving_fraction[k], digits=3, reason=why)]
+                    + [_cell(*a_k[j], 3, why) for j in range(4)] + [_cell(*o_k[j], 3, why) for j in range(4)])
     return tables.markdown(
         ["$\\sigma_b^2$", "$\\sigma_w^2$", "$\\rho$", "$\\tau_s$ (a)", "$\\tau_d$ (a)", "$\\gamma$ (a)",
          "$\\gamma_{pred}$ (a)", "$\\tau_s$ (o)", "$\\tau_d$ (o)", "$\\gamma$ (o)", "$\\gamma_{pred}$ (o)"], rows)
 
 
-# --------------------------------------------------------------------------------------------- figures
-
-_AUTHORS_COLOR, _OURS_COLOR = "0.25", style.PHASE_COLORS["active"]
-
-
-def _anchored_line(ax, pdf, xmin, xmax, tau, color, label):
-    """x^-τ on [xmin, xmax] (or to the data's end), anchored to the binned PDF at xmin."""
-    if pdf.centers.size == 0 or not np.isfinite(tau):  # nothing binned, or an undetermined fit: no line
-        return
-    x_end = pdf.centers[-1] if xmax is None or not np.isfinite(xmax) else xmax
-    x = np.geomspace(xmin, x_end, 50)
-    y0 = np.exp(np.interp(np.log(xmin), np.log(pdf.centers), np.log(pdf.density)))
-    ax.plot(x, y0 * (x / xmin) ** (-tau), "--", color=color, lw=1.8, label=label)
-
-
-def distributions(analysis: crackling.CracklingAnalysis):
-    """P(S), P(T) with both fits, and ⟨S⟩(T) with the authors' γ, for one analysed simulation (``results.point``)."""
-    a, o = analysis.authors, analysis.ours
-    fig, axes = style.figure(1, 3, aspect=0.9)
-    for ax, pdf, key, name in ((axes[0], analysis.pdf_sizes, "s", "S"), (axes[1], analysis.pdf_durations, "d", "T")):
-        ax.loglog(pdf.centers, pdf.density, "o", ms=3, color="0.55", label="data (equal-count bins)")
-        tau_a, tau_o = getattr(a, f"tau_{key}"), getattr(o, f"tau_{key}")
-        _anchored_line(ax, pdf, getattr(a, f"xmin_{key}"), None, tau_a, _AUTHORS_COLOR,
-                       f"authors' fit $\\tau_{key}$ = {tau_a:.3f}")
-        xmax_o = o.xmax_d if key == "d" else None
-        _anchored_line(ax, pdf, getattr(o, f"xmin_{key}"), xmax_o, tau_o, _OURS_COLOR,
-                       f"our fit $\\tau_{key}$ = {tau_o:.3f}")
-        ax.set_xlabel(f"${name}$")
-        ax.set_ylabel(f"$P({name})$")
-        ax.legend(fontsize="x-small", loc="lower left")
-    g = analysis.gamma_fit
-    ax = axes[2]
-    ax.loglog(g.durations, g.mean_sizes, "o", ms=3, color="0.55", alpha=0.6, label="$\\langle S\\rangle(T)$")
-    ax.loglog(g.durations, 10 ** (g.intercept + g.gamma * np.log10(g.durations)), "--", color=_AUTHORS_COLOR,
-              label=f"$\\gamma$ = {g.gamma:.3f}")
-    ax.set_xlabel("$T$")
-    ax.set_ylabel("$\\langle S\\rangle$")
-    ax.legend(fontsize="x-small")
-    fig.suptitle(f"$N={analysis.width}$, depth {analysis.depth}, $\\sigma_w^2={analysis.sigma_w2:.4f}$, "
-                 f"{analysis.n_inputs:,d} inputs", fontsize="medium")
-    return fig
-
-
-def collapse(analysis: crackling.CracklingAnalysis, every=None):
-    """The shape collapse: rescaled mean traces V̄(ℓ) T^{1−γ*} against ℓ/T, coloured by T.
-
-    ``every``: draw every that many durations (default: about six curves).
-    """
-    c = analysis.collapse
-    fig, ax = style.figure(aspect=0.6, width=style.WIDTH * 0.75)
-    if c.durations.size == 0:
-        ax.text(0.5, 0.5, "shape collapse undetermined:\nno duration has enough avalanches", ha="center",
-                va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return fig
-    norm = mcolors.Normalize(c.durations.min(), c.durations.max())
-    cmap = matplotlib.colormaps["rainbow_r"]
-    step = every or max(1, c.durations.size // 6)
-    for k in range(0, c.durations.size, step):
-        ax.plot(c.u, c.curves[k], color=cmap(norm(c.durations[k])), lw=1.4)
-    ax.plot(c.u, c.mean_curve, "k--", lw=1, label="mean")
-    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="$T$")
-    ax.set_xlabel("$\\ell / T$")
-    ax.set_ylabel("$\\bar V(\\ell)\\, T^{1-\\gamma^*}$")
-    ax.set_title(f"shape collapse: $\\gamma^*$ = {c.gamma:.2f} ± {c.sigma:.2f}")
-    ax.legend(fontsize="small")
-    return fig
-
-
-def drive_exponents(sweep: quasicritical.DriveSweep):
-    """τ_s, τ_d (left) and γ, γ_pred (right) against the drive σ_b², both fitting choices (``results.sweep``)."""
-    fig, (ax_t, ax_g) = style.figure(1, 2, aspect=0.85)
-    x = np.where(sweep.sigma_b2 > 0, sweep.sigma_b2, np.nan)
-    x0 = np.nanmin(x) / 3 if np.isfinite(x).any() else 1e-6
-    x = np.where(np.isnan(x), x0, x)  # the undriven point, drawn at the left edge
-    for data, color, label, shift in ((sweep.authors, _AUTHORS_COLOR, "authors'", 0.97), (sweep.ours, _OURS_COLOR, "ours", 1.03)):
-        for ax, (i, j), markers in ((ax_t, (0, 1), ("o", "s")), (ax_g, (2, 3), ("o", "^"))):
-            names = ("$\\tau_s$", "$\\tau_d$") if ax is ax_t else ("$\\gamma$", "$\\gamma_{pred}$")
-            for k, marker, name in zip((i, j), markers, names):
-                ax.errorbar(x * shift, data[:, k, 0], yerr=data[:, k, 1], fmt=marker + "-", color=color, ms=4,
-                            mfc="white" if k in (1, 3) else color, label=f"{name}, {label}")
-    for ax in (ax_t, ax_g):
-        ax.set_xscale("log")
-        ax.set_xlabel("drive $\\sigma_b^2$ (leftmost: $\\sigma_b^2=0$)")
-        ax.legend(fontsize="x-small", ncol=2)
-    ax_t.set_ylabel("exponent")
-    ax_g.set_ylabel("$\\gamma$")
-    ax_t.set_title("size and duration exponents")
-    ax_g.set_title("crackling relation")
-    return fig
-
-
-def exponent_plane(points: dict, classes: dict | None = None):
-    """Measured (τ_s, τ_d) with errors against reference classes and the driven ABBM line.
-
-    Parameters
-    ----------
-    points : dict
-        ``{label: (tau_s, tau_s_err, tau_d, tau_d_err)}``, e.g. ``results.plane_points``.
-    classes : dict, optional
-        ``{name: (tau_s, tau_d, gamma)}`` of the reference classes; default
-        :data:`crit.analysis.universality.REFERENCE_CLASSES`.
-    """
-    classes = REFERENCE_CLASSES if classes is None else classes
-    fig, ax = style.figure(aspect=0.75, width=style.WIDTH * 0.8)
-    c = np.linspace(0, 0.9, 50)
-    ax.plot((3 - c) / 2, 2 - c, ":", color="0.5", label="ABBM, drive $c$: $((3-c)/2,\\ 2-c)$")
-    for name, (ts, td, _) in classes.items():
-        ax.plot(ts, td, "*", ms=13, label=name)
-    palette = style.colors(max(len(points), 1), "crest")
-    for (label, (ts, ts_e, td, td_e)), color in zip(points.items(), palette):
-        ax.errorbar(ts, td, xerr=ts_e, yerr=td_e, fmt="o", color=color, label=label)
-    ax.set_xlabel("$\\tau_s$")
-    ax.set_ylabel("$\\tau_d$")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize="x-small")
-    return fig
+def relation_table(results: QuasiCriticalScalingResults) -> str:
+    """|γ − γ_pred| in combined errors and the verdict (within 2 of them or not) at every drive, both
+    fits, as Markdown."""
+    found = {fits: ridge_relation(results, fits) for fits in _FITS}
+    rows = []
+    for k, b2 in enumerate(results.sweep.sigma_b2):
+        row = [f"{b2:g}"]
+        for fits in _FITS:
+            v = found[fits][k]
+            row += ([tables.Undetermined(v.undetermined)] * 2 if v.undetermined
+                    else [f"{v.z:.1f}", "within 2" if v.outcome == "agrees" else "beyond 2"])
+        rows.append(row)
+    return tables.markdown(["$\\sigma_b^2$", "authors': $|\\gamma-\\gamma_{pred}|$ / error", "authors'",
+                            "ours: $|\\gamma-\\gamma_{pred}|$ / error", "ours"], rows)
