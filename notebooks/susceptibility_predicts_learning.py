@@ -18,6 +18,8 @@
 # $(\sigma_w^2, \sigma_b^2)$ of a deep network, "maximal susceptibility is a more reliable
 # predictor of learning than proximity to the critical point itself".
 #
+# {glue:md}`profile_statement:myst`
+#
 # ```{admonition} An open reconstruction
 # :class: warning
 # The paper gives no details of its training experiment (data set, architecture, optimiser,
@@ -43,14 +45,14 @@ SEED = 0  # first training seed; seeds SEED, SEED + 1, ... and the engine's seed
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
-from crit.book import style
+from crit.book import claims, style
 from crit.chapters import susceptibility_predicts_learning as chapter
 
 style.use()
 settings = chapter.PROFILES[PROFILE]
-settings
+display(settings)
 
 # %% [markdown]
 # The data set is scikit-learn's 8×8 handwritten digits (1,797 images, 10 classes, 70/30 split),
@@ -64,6 +66,9 @@ settings
 
 # %% tags=["nbval-ignore-output"]
 results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
+style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE,
+                                                            seed=SEED))
+claims.glue_claim(chapter.claim(results))
 style.glue("n_init", results.n_init)
 style.glue("n_seeds", len(results.runs))
 style.glue("train_s", results.train_s)
@@ -86,22 +91,17 @@ style.glue("refine", settings.refine)
 chapter.accuracy_map(results);
 
 # %%
-style.glue("best_0", results.best_sigma_w2[0])
-style.glue("best_top", results.best_sigma_w2[-1])
-style.glue("sb_top", results.sigma_b2[-1])
-style.glue("mf_top", results.mf_critical[-1])
-style.glue("ridge_0", results.ridge_peak[0])
-style.glue("ridge_top", results.ridge_peak[-1])
+style.glue_md("row_first", chapter.row_summary(results, 0))
+style.glue_md("row_last", chapter.row_summary(results, -1))
 style.glue("acc_max", results.mean_accuracy.max())
 
 # %% [markdown]
-# Without bias the best row entry is at $\sigma_w^2 =$ {glue:text}`best_0:.2f`, where the
-# susceptibility ridge lies at {glue:text}`ridge_0:.2f`. At the strongest bias,
-# $\sigma_b^2 =$ {glue:text}`sb_top`, the best entry moves to {glue:text}`best_top:.2f`, with the
-# mean-field line at {glue:text}`mf_top:.2f`, while the ridge sits at {glue:text}`ridge_top:.2f`.
-# The best mean accuracy anywhere on the grid is {glue:text}`acc_max:.3f`. Whether the band of good
-# initialisations follows the ridge or the $\chi_1 = 1$ line as the bias grows is what separates
-# the two predictors; the correlations below make it quantitative.
+# Row by row, the best initialisation, and the accuracy where the ridge and the $\chi_1 = 1$ line
+# cross the row, set against the row's best seed by seed: {glue:md}`row_first:myst`. And
+# {glue:md}`row_last:myst`. The best mean accuracy anywhere on the grid is
+# {glue:text}`acc_max:.3f`. Whether the band of good initialisations follows the ridge or the
+# $\chi_1 = 1$ line as the bias grows is what separates the two predictors; the correlations below
+# make it quantitative.
 
 # %% [markdown]
 # ## Accuracy against each predictor
@@ -134,42 +134,52 @@ Markdown(chapter.correlation_table(results))
 Markdown(chapter.paired_table(results))
 
 # %% [markdown]
-# What the data of this profile say, in one sentence computed from the table:
+# What the data of this profile say, in one sentence computed from the tables:
 
 # %% tags=["nbval-ignore-output"]
-style.glue("rho_chi", results.rho("chi"))
-style.glue("rho_mf_log", results.rho("mf_log"))
-style.glue("rho_chi_f", results.rho("chi_f"))
+claim = chapter.claim(results)
+style.glue_md("ranking", chapter.ranking(results))
+style.glue_md("chi_correlates", chapter.correlates(results, "chi"))
+style.glue_md("chi_f_correlates", chapter.correlates(results, "chi_f"))
+style.glue_md("claim_reason", claim.reason)
+style.glue_md("claim_verdict", f"**{claim.verdict}**")
 style.glue("zero_chi_f", results.zero_chi_f)
 Markdown(chapter.verdict(results))
 
 # %% [markdown]
-# The paragraph below reads the CI profile's run (its numbers come from whichever profile ran).
-# The response susceptibility does correlate with accuracy ($\rho_s =$ {glue:text}`rho_chi:.2f`),
-# and at small bias the best initialisation of a row lies close to its ridge. But closeness to the
-# mean-field line in $|\ln\chi_1|$ correlates more strongly ($\rho_s =$
-# {glue:text}`rho_mf_log:.2f`): the edge between networks that fail (ordered, vanishing gradients)
-# and networks that learn moves to larger $\sigma_w^2$ as the bias grows, as the $\chi_1 = 1$ line
-# does, while the ridge of $\chi$ stays put and, at the strongest bias, is lost in a flat
-# susceptibility. Distance in raw $\sigma_w^2$ and to the single finite-width critical point are
-# much weaker predictors: they ignore the bias, or weigh too small and too large $\sigma_w^2$
-# alike although the ordered side fails far worse. The fluctuation susceptibility is the weakest
-# ($\rho_s =$ {glue:text}`rho_chi_f:.2f`): it is zero at a fraction {glue:text}`zero_chi_f:.2f` of
-# the initialisations, because once the bias feeds the layers more than the threshold $q_0$
-# every input survives and the surviving fraction no longer fluctuates. In our reconstruction the
-# engine's susceptibility is thus a good predictor of learning but not the best one, and the
-# paper's claim is not reproduced. It may hold for another reading of "susceptibility" or
-# "proximity", another data set, optimiser or budget: all are settings of `crit.chapters.susceptibility_predicts_learning`.
+# In detail (for the profile named at the top of the page), the predictors are
+# {glue:md}`ranking:myst`. Each susceptibility against zero: {glue:md}`chi_correlates:myst`;
+# {glue:md}`chi_f_correlates:myst`.
+#
+# For the paper's claim, on the same bootstrap resamples: {glue:md}`claim_reason:myst`. At this
+# profile the claim is thus {glue:md}`claim_verdict:myst`.
+#
+# The fluctuation susceptibility $\chi_F = N\,\mathrm{Var}_{\rm networks}(\rho)$ is exactly 0 at
+# a fraction {glue:text}`zero_chi_f:.2f` of the initialisations. It is 0 wherever the surviving
+# fraction $\rho$ is the same in every network: when no input survives, or when the bias feeds the
+# layers more than the threshold $q_0$ and every input survives. All initialisations at which it
+# is 0 share one rank.
+#
+# All of this concerns our reconstruction. Another reading of "susceptibility" or "proximity",
+# another data set, optimiser or budget are settings of
+# `crit.chapters.susceptibility_predicts_learning`.
 
 # %% [markdown]
 # ## Learning curves without bias
 #
 # Test accuracy during training at $\sigma_b^2 = 0$, one curve per $\sigma_w^2$ (mean over
-# seeds): ordered initialisations (small $\sigma_w^2$) barely move in this budget, chaotic ones
-# (large $\sigma_w^2$) learn fast but plateau lower.
+# seeds), from the ordered side (small $\sigma_w^2$) to the chaotic one (large $\sigma_w^2$).
 
 # %% tags=["nbval-ignore-output"]
+for name, text in chapter.curves_summary(results, sigma_b2=0.0).items():
+    style.glue_md(f"curve_{name}", text)
 chapter.learning_curves(results, sigma_b2=0.0);
+
+# %% [markdown]
+# Read off the curves (differences taken seed by seed, then averaged): {glue:md}`curve_smallest:myst`. And
+# {glue:md}`curve_largest:myst`. Against each other, {glue:md}`curve_early:myst`, and
+# {glue:md}`curve_final:myst`. Against the row's best initialisation,
+# {glue:md}`curve_plateau:myst`.
 
 # %% [markdown]
 # ```{admonition} Rerun and vary
