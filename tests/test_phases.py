@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import numpy as np
 import pytest
 
@@ -71,15 +74,15 @@ def test_scan_of_a_small_network_crosses_from_absorbing_to_active():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(sigma_w2=[1.0, 0.9]), "increasing"),
-        (dict(sigma_w2=[1.0, -1.0]), "variances"),
-        (dict(sigma_b2=[np.nan]), "non-finite"),
-        (dict(n_inputs=150, inputs_per_network=100), "multiple"),
-        (dict(n_inputs=100, inputs_per_network=50), "at least 3"),
+        ({"sigma_w2": [1.0, 0.9]}, "increasing"),
+        ({"sigma_w2": [1.0, -1.0]}, "variances"),
+        ({"sigma_b2": [np.nan]}, "non-finite"),
+        ({"n_inputs": 150, "inputs_per_network": 100}, "multiple"),
+        ({"n_inputs": 100, "inputs_per_network": 50}, "at least 3"),
     ],
 )
 def test_scan_rejects_bad_grids(kwargs, match):
-    args = dict(sigma_w2=[0.9, 1.0], width=8, depth=8, n_inputs=300, inputs_per_network=100)
+    args = {"sigma_w2": [0.9, 1.0], "width": 8, "depth": 8, "n_inputs": 300, "inputs_per_network": 100}
     args.update(kwargs)
     with pytest.raises((ValueError, TypeError), match=match):
         phases.scan(**args)
@@ -97,3 +100,95 @@ def test_peaks_are_sorted_by_width_and_find_the_maximum_of_chi():
     assert p.width.tolist() == [32, 64] and p.depth.tolist() == [10, 10]
     np.testing.assert_allclose(p.response_peak, [1.3, 1.2], atol=1e-6)
     assert np.all(p.response_err < 1e-12)  # S̄ is the same in every network: no error
+
+
+# ------------------------------------------------- ended avalanches, survival derivative, common random numbers
+
+
+def _paired_scan(x, m, rng, common):
+    """Per-network survival curves ρ_k(σ) = logistic((σ − 1.1 − δ_k)/0.05), δ_k ~ N(0, 0.03²), the same
+    networks at every σ (paired, as with common random numbers); 10⁴ inputs per network, so the
+    binomial noise is small beside the network-to-network spread."""
+    delta = rng.normal(0, 0.03, m)
+    rho = 1 / (1 + np.exp(-(x[:, None] - 1.1 - delta[None]) / 0.05))
+    n_in = np.full((1, x.size, m), 10_000)
+    survived = rng.binomial(n_in, rho[None])
+    scan = _synthetic_scan(survived, n_in, sigma_w2=x)
+    return dataclasses.replace(scan, common_random_numbers=common)
+
+
+def test_survival_derivative_error_of_paired_networks_needs_the_joint_jackknife():
+    x = np.linspace(1.0, 1.2, 9)
+    rng = np.random.default_rng(4)
+    derivs, joint, pointwise = [], [], []
+    for _ in range(200):
+        scan = _paired_scan(x, 12, rng, common=True)
+        d, e = scan.survival_derivative()
+        derivs.append(d[0, 4])
+        joint.append(e[0, 4])
+        pointwise.append(dataclasses.replace(scan, common_random_numbers=False).survival_derivative()[1][0, 4])
+    spread = np.std(derivs, ddof=1)
+    # the joint jackknife measures the real spread of the derivative over draws of the networks
+    assert np.mean(joint) == pytest.approx(spread, rel=0.25)
+    # adding the variances of paired points, as for independent ones, overstates it several times
+    assert np.mean(pointwise) > 3 * spread
+    # and the derivative is the derivative of the pooled curve
+    rho, _ = scan.surviving_fraction()
+    np.testing.assert_allclose(scan.survival_derivative()[0][0], np.gradient(rho[0], x))
+
+
+def test_ended_mean_size_is_the_pooled_mean_of_the_ended_avalanches():
+    n_end = np.array([[[10, 30, 0], [0, 0, 0]]])  # (1, 2, 3): the second point has no ended avalanche
+    sums = np.array([[[20.0, 90.0, 0.0], [0.0, 0.0, 0.0]]])
+    scan = dataclasses.replace(_synthetic_scan(np.zeros((1, 2, 3), int), np.full((1, 2, 3), 40)),
+                               n_ended=n_end, sum_size_ended=sums, sum_size2_ended=sums**2)
+    mean, err = scan.ended_mean_size()
+    assert mean[0, 0] == pytest.approx(110 / 40) and np.isnan(mean[0, 1])
+    assert np.isfinite(err[0, 0])
+    with pytest.raises(ValueError, match="saved before"):
+        _synthetic_scan(np.zeros((1, 2, 3), int), np.full((1, 2, 3), 40)).ended_mean_size()
+
+
+def test_scans_saved_before_the_ended_counts_still_load(tmp_path):
+    scan = _synthetic_scan(np.zeros((1, 3, 4), int), np.full((1, 3, 4), 10))
+    path = scan.save(tmp_path / "old.npz")  # the fields an old scan lacks are None and are stored as such
+    with np.load(path) as data:  # strip them, as in a file written before they existed
+        stored = {k: data[k] for k in data.files}
+    header = json.loads(str(stored["__header__"]))
+    for name in ("n_ended", "sum_size_ended", "sum_size2_ended", "common_random_numbers"):
+        header["fields"].pop(name)
+    stored["__header__"] = np.array(json.dumps(header))
+    np.savez(path, **stored)
+    old = phases.PhaseScan.load(path)
+    assert old.n_ended is None and old.common_random_numbers is False
+    assert np.allclose(old.surviving_fraction()[0], 0)
+    with pytest.raises(ValueError, match="scan again"):
+        old.ended_mean_size()
+
+
+def test_a_real_scan_counts_every_recorded_avalanche_as_ended_or_surviving(tmp_path):
+    scan = phases.scan([0.9, 1.2], width=12, depth=24, n_inputs=120, inputs_per_network=40, seed=2)
+    assert np.array_equal(scan.n_ended + scan.n_survived, scan.n_recorded)
+    assert np.all(scan.sum_size_ended <= scan.sum_size + 1e-9) and np.all(scan.sum_size2_ended >= 0)
+    again = phases.PhaseScan.load(scan.save(tmp_path / "scan.npz"))
+    assert np.array_equal(again.n_ended, scan.n_ended) and again.common_random_numbers is False
+
+
+def test_the_default_scan_keeps_the_stream_of_earlier_scans():
+    from crit.models import avalanches as av
+    from crit.seeds import sub_seed
+
+    scan = phases.scan([0.9, 1.2], width=12, depth=24, n_inputs=120, inputs_per_network=40, seed=2)
+    rec = av.simulate(12, 24, 1.2, 0.0, n_inputs=120, inputs_per_network=40, seed=sub_seed(2, 0, 1))
+    assert np.allclose(scan.sum_size[0, 1], rec.per_network_sum(rec.sizes))
+
+
+def test_common_random_numbers_give_every_sigma_w2_of_a_row_the_same_networks():
+    kw = {"width": 12, "depth": 24, "n_inputs": 90, "inputs_per_network": 30, "seed": 5, "common_random_numbers": True}
+    wide = phases.scan([0.8, 1.1, 1.4], **kw)
+    alone = phases.scan([1.1], **kw)
+    assert wide.common_random_numbers
+    for name in ("n_survived", "n_ended", "sum_size", "sum_size_ended"):
+        assert np.array_equal(getattr(wide, name)[:, 1], getattr(alone, name)[:, 0])
+    with pytest.raises(TypeError, match="True or False"):
+        phases.scan([1.1], **{**kw, "common_random_numbers": 1})

@@ -13,7 +13,19 @@ Susceptibilities
     χ = dS̄/dσ_w², by central differences along σ_w² as the authors (``numpy.gradient``), and the
     fluctuation susceptibility χ_F = N · Var_networks(ρ), the network-to-network (disorder)
     variance of ρ with the binomial noise of a finite number of inputs per network removed:
-    Var(ρ̂) − ⟨ρ̂(1 − ρ̂)/(B − 1)⟩ for B inputs per network.
+    Var(ρ̂) − ⟨ρ̂(1 − ρ̂)/(B − 1)⟩ for B inputs per network. χ_F is a *disconnected* susceptibility
+    of a disordered system (the variance of the quenched average), not a thermal fluctuation one.
+
+Susceptibilities of the avalanches that end
+    χ and χ_F include the inputs that never die, so they peak where survival to the last layer
+    sets in, a finite-depth effect. S̄_end, the mean size of the avalanches that end before the
+    last layer (the analogue of percolation's mean cluster size: an avalanche grows from one random
+    seed), and dρ/dσ_w² locate the transition itself (:mod:`crit.analysis.transition`).
+
+Common random numbers
+    ``scan(..., common_random_numbers=True)`` draws every σ_w² of a σ_b² row from the same
+    underlying normals, scaled: differences along σ_w² are then not differences of noise, and the
+    errors of derivatives come from a jackknife that leaves network k out of every grid point at once.
 
 Peaks
     :func:`ridge` locates the maximum of a susceptibility along σ_w² in every σ_b² row, refined by a
@@ -40,7 +52,7 @@ from crit.models import avalanches as av
 from crit.records import Record
 from crit.seeds import sub_seed
 
-__all__ = ["PhaseScan", "scan", "ridge", "ridge_undetermined", "Peaks", "peaks"]
+__all__ = ["Peaks", "PhaseScan", "peaks", "ridge", "ridge_undetermined", "scan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +69,12 @@ class PhaseScan(Record):
         Sum of the sizes S of the recorded avalanches, per network.
     width, depth, q0, n_inputs, inputs_per_network, activation, seed, device, versions, wall_time_s
         Parameters of every point (``n_inputs`` per point) and provenance.
+    n_ended, sum_size_ended, sum_size2_ended : numpy.ndarray or None
+        Per network, the recorded avalanches that ended before the last layer (not surviving), and
+        the sums of their S and S². ``None`` in a scan saved before they were kept (its methods
+        that need them raise and ask for a new scan).
+    common_random_numbers : bool
+        Whether every σ_w² of a σ_b² row drew the same underlying normals (see :func:`scan`).
     """
 
     sigma_w2: np.ndarray
@@ -75,6 +93,10 @@ class PhaseScan(Record):
     device: str
     versions: dict
     wall_time_s: float
+    n_ended: np.ndarray | None = None
+    sum_size_ended: np.ndarray | None = None
+    sum_size2_ended: np.ndarray | None = None
+    common_random_numbers: bool = False
 
     @property
     def undetermined(self) -> str:
@@ -87,35 +109,88 @@ class PhaseScan(Record):
     def surviving_fraction(self):
         """ρ pooled over networks and its jackknife error, each of shape (n_b, n_w) (errors NaN with
         fewer than 3 networks: see :attr:`undetermined`)."""
-        return jackknife(lambda s, n: s.sum(-1) / n.sum(-1), self.n_survived, self.n_in)
+        return jackknife(_pooled, self.n_survived, self.n_in)
 
     def mean_size(self):
         """S̄ = Σ S / (number recorded), pooled over networks (the authors'), and its error (S̄ = 0 where
         nothing was recorded; errors NaN with fewer than 3 networks)."""
         return jackknife(_ratio, self.sum_size, self.n_recorded)
 
-    def response_susceptibility(self):
-        """χ = dS̄/dσ_w² (central differences, as ``numpy.gradient``) and its error.
+    def response_susceptibility(self, *, errors=True):
+        """χ = dS̄/dσ_w² (central differences, as ``numpy.gradient``) and its error, shape (n_b, n_w).
 
-        Points of the grid are independent simulations, so the variances of the differenced S̄
-        add; shape (n_b, n_w).
+        Units of S per unit σ_w². Errors as :meth:`survival_derivative`'s (``errors=False``: NaN, not computed).
         """
-        mean, err = self.mean_size()
-        if self.sigma_w2.size < 2:
-            raise ValueError("the response susceptibility needs at least 2 values of sigma_w2")
-        operator = np.gradient(np.eye(self.sigma_w2.size), self.sigma_w2, axis=0)  # linear map
-        chi = mean @ operator.T
-        return chi, np.sqrt((err**2) @ (operator**2).T)
+        return self._derivative(_ratio, self.sum_size, self.n_recorded, what="the response susceptibility",
+                                errors=errors)
 
-    def fluctuation_susceptibility(self):
+    def survival_derivative(self, *, errors=True):
+        """dρ/dσ_w² (central differences, as ``numpy.gradient``; one-sided at the ends of the grid)
+        and its error, shape (n_b, n_w), per unit σ_w².
+
+        Independent grid points (``common_random_numbers`` False): the jackknife variances of ρ
+        add. Paired points (True): a jackknife that leaves network k out of every grid point at
+        once, so the correlation of the paired points is kept. Errors NaN with fewer than 3 networks
+        (``errors=False``: NaN, not computed, for resampling loops).
+        """
+        return self._derivative(_pooled, self.n_survived, self.n_in, what="the survival derivative", errors=errors)
+
+    def ended_mean_size(self, *, errors=True):
+        """S̄_end, the mean size of the avalanches that end before the last layer, and its
+        jackknife error over networks, each of shape (n_b, n_w) (units of S).
+
+        NaN where no avalanche ended (every input survived, or none was recorded): the mean of
+        nothing is undetermined. Errors NaN with fewer than 3 networks (``errors=False``: NaN, not
+        computed).
+
+        Raises
+        ------
+        ValueError
+            For a scan saved before the ended counts were kept (``n_ended`` is None).
+        """
+        self._require_ended()
+        return _estimate(_ended_ratio, self.sum_size_ended, self.n_ended, errors=errors)
+
+    def _require_ended(self):
+        if self.n_ended is None or self.sum_size_ended is None:
+            raise ValueError("this PhaseScan holds no counts of the ended avalanches (it was saved before they "
+                             "were kept): run crit.analysis.phases.scan again")
+
+    def _derivative(self, estimator, *arrays, what, errors):
+        if self.sigma_w2.size < 2:
+            raise ValueError(f"{what} needs at least 2 values of sigma_w2")
+        operator = np.gradient(np.eye(self.sigma_w2.size), self.sigma_w2, axis=0)  # linear map
+        if self.common_random_numbers or not errors:
+            return _estimate(lambda *a: estimator(*a) @ operator.T, *arrays, errors=errors)
+        mean, err = jackknife(estimator, *arrays)
+        return mean @ operator.T, np.sqrt((err**2) @ (operator**2).T)
+
+    def fluctuation_susceptibility(self, *, errors=True):
         """χ_F = N · (disorder variance of ρ over networks) and its jackknife error (NaN error with
-        fewer than 3 networks, NaN χ_F with one: see :attr:`undetermined`)."""
-        return jackknife(lambda s, n: self.width * _disorder_variance(s, n), self.n_survived, self.n_in)
+        fewer than 3 networks, NaN χ_F with one: see :attr:`undetermined`; ``errors=False``: NaN)."""
+        return _estimate(lambda s, n: self.width * _disorder_variance(s, n), self.n_survived, self.n_in, errors=errors)
+
+
+def _estimate(estimator, *arrays, errors):
+    """``jackknife(estimator, *arrays)``, or the estimate with NaN errors when ``errors`` is False."""
+    if errors:
+        return jackknife(estimator, *arrays)
+    full = estimator(*arrays)
+    return full, np.full(np.shape(full), np.nan)
+
+
+def _pooled(num, den):
+    return num.sum(-1) / den.sum(-1)
 
 
 def _ratio(num, den):
     total = den.sum(-1)
     return np.where(total > 0, num.sum(-1) / np.maximum(total, 1), 0.0)
+
+
+def _ended_ratio(num, den):
+    total = den.sum(-1)
+    return np.where(total > 0, num.sum(-1) / np.maximum(total, 1), np.nan)
 
 
 def _disorder_variance(survived, inputs):
@@ -139,6 +214,7 @@ def scan(
     seed=0,
     device=None,
     progress=None,
+    common_random_numbers=False,
 ) -> PhaseScan:
     """Simulate every point of the (σ_b², σ_w²) grid and keep per-network counts.
 
@@ -155,7 +231,19 @@ def scan(
         As in :func:`crit.models.avalanches.simulate`; ``n_inputs`` per grid point, a whole number of
         networks (at least 3, for the jackknife).
     seed : int
-        Point (i, j) of the grid uses seed ``sub_seed(seed, i, j)`` (:func:`crit.seeds.sub_seed`): points are independent.
+        Without common random numbers, point (i, j) of the grid uses seed ``sub_seed(seed, i, j)``
+        (:func:`crit.seeds.sub_seed`): points are independent. With them, see below.
+    common_random_numbers : bool
+        If True, network k of row i uses seed ``sub_seed(sub_seed(seed, i, "crn"), "network", k)`` at
+        every σ_w² of the row, and ``method="explicit"``: its inputs, the N² normals of every W^l
+        and the normals of every b^l are then the same at every σ_w², scaled by √(σ_w²/N) (and
+        √σ_b²). Why those two choices: the ``"gram"`` sampler draws a number of normals that depends
+        on how many inputs are still alive, and ``"auto"`` switches sampler by that number, so
+        their streams depend on σ_w²; and networks simulated together share one generator, whose
+        stream shifts when a network falls silent earlier at one σ_w² than at another. So each
+        network is its own call of :func:`crit.models.avalanches.simulate` (slower than the batched
+        default, about 7–10× at N = 32–128 on a CPU core). False (default) keeps the results of
+        earlier scans.
 
     Returns
     -------
@@ -175,27 +263,52 @@ def scan(
             "covering at least 3 networks"
         )
     seed = _validate.integer("seed", seed, minimum=0)
+    if not isinstance(common_random_numbers, (bool, np.bool_)):
+        raise TypeError(f"common_random_numbers must be True or False, got {common_random_numbers!r}")
     m = n_inputs // inputs_per_network
     shape = (sb.size, sw.size, m)
-    counts = {k: np.zeros(shape, np.int64) for k in ("n_in", "n_recorded", "n_survived")}
-    sum_size = np.zeros(shape)
+    names = ("n_in", "n_recorded", "n_survived", "n_ended", "sum_size", "sum_size_ended", "sum_size2_ended")
+    out = {k: np.zeros(shape, np.int64 if k.startswith("n_") else float) for k in names}
     start = time.perf_counter()
     dev = av.resolve_device(device)
+    common = {"q0": q0, "activation": activation, "device": dev, "progress": progress}
     for i, b2 in enumerate(sb):
+        row_seed = sub_seed(seed, i, "crn")
         for j, w2 in enumerate(sw):
-            rec = av.simulate(
-                width, depth, w2, b2, n_inputs=n_inputs, q0=q0, inputs_per_network=inputs_per_network,
-                activation=activation, seed=sub_seed(seed, i, j), device=dev, progress=progress,
-            )
-            counts["n_in"][i, j] = rec.inputs_per_network_array
-            counts["n_recorded"][i, j] = np.bincount(rec.network, minlength=m)
-            counts["n_survived"][i, j] = rec.per_network_sum(rec.survived).round().astype(np.int64)
-            sum_size[i, j] = rec.per_network_sum(rec.sizes)
+            if common_random_numbers:
+                runs = [av.simulate(width, depth, w2, b2, n_inputs=inputs_per_network,
+                                    inputs_per_network=inputs_per_network, seed=sub_seed(row_seed, "network", k),
+                                    method="explicit", **common) for k in range(m)]
+                counts = [_network_counts(rec) for rec in runs]
+                rec = runs[-1]
+                for name in names:
+                    out[name][i, j] = np.concatenate([c[name] for c in counts])
+            else:
+                rec = av.simulate(width, depth, w2, b2, n_inputs=n_inputs, inputs_per_network=inputs_per_network,
+                                  seed=sub_seed(seed, i, j), **common)
+                for name, value in _network_counts(rec).items():
+                    out[name][i, j] = value
     return PhaseScan(
-        sigma_w2=sw, sigma_b2=sb, sum_size=sum_size, **counts, width=rec.width, depth=rec.depth,
-        q0=rec.q0, n_inputs=n_inputs, inputs_per_network=inputs_per_network, activation=activation,
-        seed=seed, device=str(dev), versions=rec.versions, wall_time_s=time.perf_counter() - start,
+        sigma_w2=sw, sigma_b2=sb, **out, width=rec.width, depth=rec.depth, q0=rec.q0, n_inputs=n_inputs,
+        inputs_per_network=inputs_per_network, activation=activation, seed=seed, device=str(dev),
+        versions=rec.versions, wall_time_s=time.perf_counter() - start,
+        common_random_numbers=bool(common_random_numbers),
     )
+
+
+def _network_counts(rec) -> dict:
+    """Per-network counts of one :class:`~crit.models.avalanches.Avalanches` run."""
+    ended = ~rec.survived
+    sizes = np.where(ended, rec.sizes, 0.0)
+    return {
+        "n_in": rec.inputs_per_network_array,
+        "n_recorded": np.bincount(rec.network, minlength=rec.n_networks),
+        "n_survived": rec.per_network_sum(rec.survived).round().astype(np.int64),
+        "n_ended": rec.per_network_sum(ended).round().astype(np.int64),
+        "sum_size": rec.per_network_sum(rec.sizes),
+        "sum_size_ended": rec.per_network_sum(sizes),
+        "sum_size2_ended": rec.per_network_sum(sizes**2),
+    }
 
 
 def ridge(sigma_w2, chi, err, *, rng, n_resamples=200):
@@ -277,7 +390,7 @@ def _vertex(x, y):
     """Maximum of y along the last axis, refined by the parabola through it and its neighbours."""
     k = np.clip(np.argmax(y, axis=-1), 1, x.size - 2)
     x0, x1, x2 = x[k - 1], x[k], x[k + 1]
-    take = lambda o: np.take_along_axis(y, (k + o)[..., None], -1)[..., 0]  # noqa: E731
+    take = lambda o: np.take_along_axis(y, (k + o)[..., None], -1)[..., 0]
     y0, y1, y2 = take(-1), take(0), take(1)
     denom = (x0 - x1) * (x0 - x2) * (x1 - x2)
     a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / denom
