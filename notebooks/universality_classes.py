@@ -25,11 +25,13 @@
 #
 # This chapter (1) calibrates one measurement pipeline on four models of known class, (2) sweeps
 # the width $N$ of three dense network systems at their finite-width critical points with a depth
-# that does not cut the avalanches, and of a fourth network built to fall in the *other* class
-# (binary threshold units with sparse connections), (3) fits the cut-offs $S_c(N)$, $T_c(N)$, the
-# exponents against $N$ and their $N\to\infty$ limits, collapses $P(S)$ with a measured quality,
-# follows the susceptibility peak, and (4) assigns each system to its nearest class with a
-# distance in units of the error.
+# that grows with $N$ (the fraction of avalanches it cuts is reported), and of a fourth network built
+# for the *other* class (binary threshold units with sparse connections), (3) fits the cut-offs
+# $S_c(N)$, $T_c(N)$, the exponents against $N$ and their $N\to\infty$ limits, collapses $P(S)$
+# with a measured quality, compares mean avalanche shapes, and (4) assigns each system to its
+# nearest class with a distance in units of the error.
+#
+# {glue:md}`profile_statement:myst`
 
 # %% tags=["parameters"]
 PROFILE = "ci"  # "ci": widths 32…256 on 2 CPU cores (minutes); "paper": widths 64…2048 (GPU)
@@ -37,14 +39,14 @@ SEED = 0  # seed of the first simulation; every system, width and model gets its
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 
-from crit.book import style
+from crit.book import claims, style
 from crit.chapters import universality_classes as chapter
 
 style.use()
 settings = chapter.PROFILES[PROFILE]
-settings
+display(settings)
 
 # %% [markdown]
 # ## Calibration: does the pipeline sort models of known class?
@@ -61,19 +63,19 @@ settings
 
 # %% tags=["nbval-ignore-output"]
 results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
+style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE, seed=SEED))
+claims.glue_claim(chapter.claim(results))
+for key, sentence in chapter.page_verdicts(results).items():  # every result sentence of the page
+    style.glue_md(key, sentence)
 style.glue("sys_tau", results.systematic[0])
 style.glue("sys_alpha", results.systematic[1])
 style.glue("sys_gamma", results.systematic[2])
 style.glue("tolerance", results.tolerance)
 Markdown(chapter.calibration_table(results))
 
-# %%
-style.glue("n_right", results.n_right)
-results.calibration_classes
-
 # %% [markdown]
-# {glue:text}`n_right` of the 4 calibration models land in their own class (the same check runs as
-# a test, `tests/test_universality.py`, at smaller sizes).
+# {glue:md}`v_calibration:myst` (the same check runs as a test, `tests/test_universality.py`, at
+# smaller sizes).
 
 # %% [markdown]
 # ## Width sweeps at the finite-width critical point
@@ -98,8 +100,8 @@ Markdown(chapter.surviving_table(results))
 # %% [markdown]
 # ## The other class: threshold units with sparse connections
 #
-# Dense Gaussian layers cannot leave the free-BM class (see the last section): given a layer, the
-# next pre-activation is exactly Gaussian, so the noise of $\|h\|^2$ scales with its mean squared
+# In theory dense Gaussian layers stay in the free-BM class (see the last section): given a layer,
+# the next pre-activation is exactly Gaussian, so the noise of $\|h\|^2$ scales with its mean squared
 # whatever the activation. The log trap needs a noise *variance* proportional to the activity and
 # a silent state that is exactly absorbing. Two changes give both (`crit.models.sparse_networks`):
 #
@@ -155,31 +157,16 @@ chapter.cutoffs_figure(results);
 # %%
 Markdown(chapter.cutoff_table(results))
 
-# %%
-tanh = results.fss["tanh"]
-style.glue("tc_exp", tanh.duration_cutoff_exponent)
-style.glue("tc_err", tanh.duration_cutoff_exponent_err)
-style.glue("sc_exp", tanh.size_cutoff_exponent)
-style.glue("sc_err", tanh.size_cutoff_exponent_err)
-style.glue("relu_tc_exp", results.fss["relu"].duration_cutoff_exponent)
-for prefix, system in (("sp", chapter.SPARSE), ("br", chapter.BRANCHING)):
-    for key, attr in (("tc_exp", "duration_cutoff_exponent"), ("sc_exp", "size_cutoff_exponent")):
-        style.glue(f"{prefix}_{key}", getattr(results.fss[system], attr))
-        style.glue(f"{prefix}_{key}_err", getattr(results.fss[system], attr + "_err"))
-
 # %% [markdown]
-# For the tanh network $T_c \propto N^{a}$ with $a =$ {glue:text}`tc_exp:.2f` ± {glue:text}`tc_err:.2f`
-# and $S_c \propto N^{b}$ with $b =$ {glue:text}`sc_exp:.2f` ± {glue:text}`sc_err:.2f`: far from the
-# mean-field-DP values (1/2 and 1), compatible with or a little below the free-BM values (1 and 3/2).
-# The sparse threshold network gives $T_c\propto N^{a}$ with $a =$ {glue:text}`sp_tc_exp:.2f` ±
-# {glue:text}`sp_tc_exp_err:.2f` and $S_c\propto N^{b}$ with $b =$ {glue:text}`sp_sc_exp:.2f` ±
-# {glue:text}`sp_sc_exp_err:.2f`. The exact branching model gives {glue:text}`br_tc_exp:.2f` ±
-# {glue:text}`br_tc_exp_err:.2f` and {glue:text}`br_sc_exp:.2f` ± {glue:text}`br_sc_exp_err:.2f` with
-# the same widths and samples: a little below ½ and 1, so at these sizes the calibration, not the
-# asymptotic value, is the yardstick, and the sparse network agrees with it. The cut-offs are the
-# cleanest separation
-# of the two classes at these widths. ReLU has no curvature and no ceiling; its cut-off is the depth
-# ($\propto N$ here, so its slope {glue:text}`relu_tc_exp:.2f` says nothing about the class).
+# With $S_c \propto N^{b_S}$ and $T_c \propto N^{b_T}$ (errors: weighted least squares):
+# {glue:md}`v_cut_tanh:myst`. {glue:md}`v_cut_sparse:myst`.
+#
+# Critical branching on $N$ sites runs at the same widths with the same samples, so at these sizes it,
+# rather than the asymptotic value, is the sparse network's yardstick. {glue:md}`v_cut_branching:myst`.
+# {glue:md}`v_cut_match:myst`.
+#
+# ReLU has no curvature and no ceiling, so in theory its only cut-off is the depth ($\propto N$ here)
+# and its slope says nothing about the class. {glue:md}`v_cut_relu:myst`.
 
 # %% [markdown]
 # ## Exponents against the width and their limit
@@ -201,8 +188,8 @@ chapter.exponents_figure(results);
 # curves are flat whatever $\sigma$, so only their cut-off regions (past the maximum, below 80 % of
 # it) are compared: the squared difference of the log curves of every pair of widths on their common
 # range, over its counting variance, a $\chi^2$ per point ($\approx 1$: as good as the counts allow).
-# Errors are a jackknife over blocks of networks. On data built with exact scaling and on critical
-# branching on $N$ sites it recovers $\sigma = 1$ within its errors (`tests/test_collapse.py`).
+# Errors are a jackknife over blocks of networks. `tests/test_collapse.py` checks the method on data
+# built with exact scaling and on critical branching on $N$ sites, where $\sigma = 1$.
 
 # %%
 chapter.collapse_figure(results);
@@ -210,20 +197,12 @@ chapter.collapse_figure(results);
 # %%
 Markdown(chapter.collapse_table(results))
 
-# %%
-for key, s in (("tanh", "tanh"), ("sp", chapter.SPARSE), ("br", chapter.BRANCHING), ("relu", "relu")):
-    for attr in ("sigma", "sigma_err", "quality"):
-        style.glue(f"c_{key}_{attr}", getattr(results.collapses[s], attr))
-
 # %% [markdown]
-# The sparse threshold network collapses with $\sigma =$ {glue:text}`c_sp_sigma:.2f` ±
-# {glue:text}`c_sp_sigma_err:.2f` (quality {glue:text}`c_sp_quality:.1f`) and its calibration, critical
-# branching on $N$ sites, with {glue:text}`c_br_sigma:.2f` ± {glue:text}`c_br_sigma_err:.2f` (exact: 1).
-# The tanh network collapses with $\sigma =$ {glue:text}`c_tanh_sigma:.2f` ±
-# {glue:text}`c_tanh_sigma_err:.2f` (quality {glue:text}`c_tanh_quality:.1f`), below the free-BM 3/2
-# and below its moment exponent: at these widths its cut-off regions hold few avalanches. ReLU, whose
-# cut-off is the depth, gives $\sigma =$ {glue:text}`c_relu_sigma:.1f` ± {glue:text}`c_relu_sigma_err:.1f`:
-# no collapse.
+# {glue:md}`v_col_branching:myst`. {glue:md}`v_col_sparse:myst`.
+#
+# {glue:md}`v_col_tanh_bm:myst`. {glue:md}`v_col_tanh_moment:myst`.
+#
+# ReLU, in theory cut off by the depth alone: {glue:md}`v_col_relu:myst`.
 
 # %% [markdown]
 # ## Mean avalanche shapes
@@ -231,10 +210,11 @@ for key, s in (("tanh", "tanh"), ("sp", chapter.SPARSE), ("br", chapter.BRANCHIN
 # A third signature needs no fit of $P(S)$ or $P(T)$: the mean trace of avalanches of duration $T$,
 # rescaled by $T^{1-\gamma}$ against $u = t/T$, collapses onto a curve $F(u)$ that is a parabola
 # $u(1-u)$ in the log-trap class and a semicircle $\sqrt{u(1-u)}$ for an absorbed free walk
-# {cite:p}`laurson2013evolution`. the chapter records traces of the tanh network (widest CI width,
+# {cite:p}`laurson2013evolution`. The chapter records traces of the tanh network (widest CI width,
 # twice the inputs) and of the sparse threshold network ($N = 16384$), collapses them with
 # `crit.analysis.stats.shape_collapse` and fits $F \propto [u(1-u)]^a$ on $0.1 \le u \le 0.9$ for each
-# duration: $a = 1$ for the parabola, $1/2$ for the semicircle (error: spread over durations). A
+# duration: $a = 1$ for the parabola, $1/2$ for the semicircle (the mean over durations; error: jackknife
+# over blocks of networks, `crit.analysis.shapes.shape_exponents`). A
 # discrete avalanche starts and ends with one active unit rather than none, which flattens the ends
 # at short durations, so the exact models on the same durations are the yardsticks
 # (`crit.analysis.shapes.exact_shape_exponents`).
@@ -245,20 +225,13 @@ chapter.shapes_figure(results);
 # %%
 Markdown(chapter.exact_shapes_table(results))
 
-# %%
-for key, s in (("tanh", "tanh"), ("sp", chapter.SPARSE)):
-    style.glue(f"a_{key}", results.shape_exponents[s][0])
-    style.glue(f"a_{key}_err", results.shape_exponents[s][1])
-style.glue("a_tree", results.exact_shape_exponents["mean-field DP"][0])
-style.glue("a_walk", results.exact_shape_exponents["free BM"][0])
-
 # %% [markdown]
-# The tanh network's shape exponent is $a =$ {glue:text}`a_tanh:.2f` ± {glue:text}`a_tanh_err:.2f`
-# (random-walk excursions: {glue:text}`a_walk:.2f`) and the sparse threshold network's
-# {glue:text}`a_sp:.2f` ± {glue:text}`a_sp_err:.2f` (critical Poisson trees:
-# {glue:text}`a_tree:.2f`; the network's offspring law is Binomial(4, 1/4), not Poisson(1), and its
-# value sits a little lower). The shapes separate the two networks the same way as the exponents and
-# the cut-offs.
+# The exact models on these durations: {glue:md}`v_shape_exact:myst`.
+#
+# {glue:md}`v_shape_tanh:myst`. {glue:md}`v_shape_sparse:myst` (the network's offspring law is
+# Binomial(4, 1/4), not Poisson(1)).
+#
+# {glue:md}`v_shape_separation:myst`.
 
 # %% [markdown]
 # ## Untrained ResNets, module by module
@@ -279,24 +252,17 @@ style.glue("rn_calib", next(iter(results.resnet_runs.values())).n_calibration)
 style.glue("rn_size", settings.resnet_image_size)
 Markdown(chapter.resnet_table(results))
 
-# %%
-deepest = max(results.resnet_exponents)
-style.glue("rn_name", results.resnet_exponents[deepest].name)
-style.glue("rn_g", results.resnet_exponents[deepest].gamma)
-style.glue("rn_g_err", results.resnet_exponents[deepest].gamma_err)
-style.glue("rn_class", results.resnet_classes[deepest].assigned)
-style.glue("rn_min_dp", results.resnet_min_dp)
-
 # %% [markdown]
-# In {glue:text}`rn_name` $\gamma =$ {glue:text}`rn_g:.2f` ± {glue:text}`rn_g_err:.2f` and the
-# nearest class is **{glue:text}`rn_class`**. The shallowest network's few module calls leave too
-# short a window to tell free BM from 1+1-D DP, but every ResNet is at least
-# {glue:text}`rn_min_dp:.1f` combined errors from mean-field DP. The residual stream carries the activation norm
-# from block to block with a small multiplicative change, so measured against the mean norm of each
-# module it performs the same kind of free walk as the dense network's $\ln\|h\|^2$. We find no sign
-# of the mean-field-DP value $\gamma \approx 2$ that second-hand summaries attribute to the paper's
-# ResNet figure; we could not verify that value, and the paper's inputs, thresholds and batch-norm
-# mode are not known, so this is a comparison with our reconstruction only.
+# {glue:md}`v_rn_deepest:myst`.
+#
+# Fewer module calls leave a shorter window for the fits. Per network: {glue:md}`v_rn_window:myst`.
+#
+# Second-hand summaries attribute the mean-field-DP value $\gamma \approx 2$ to the paper's ResNet
+# figure; we could not verify that value. {glue:md}`v_rn_dp:myst`. In theory the residual stream
+# carries the activation norm from block to block with a small multiplicative change, so measured
+# against the mean norm of each module it performs the same kind of free walk as the dense network's
+# $\ln\|h\|^2$, which predicts free BM. The paper's inputs, thresholds and batch-norm mode are not
+# known, so this is a comparison with our reconstruction only.
 
 # %% [markdown]
 # ## Class table
@@ -311,57 +277,43 @@ Markdown(chapter.class_table(results))
 chapter.class_plane_figure(results);
 
 # %%
-verdict = results.verdicts
-for key, e in zip(("tanh_ts", "tanh_td", "tanh_g"), ("tau_s", "tau_d", "gamma")):
-    style.glue(key, results.fss["tanh"].limit[e][0])
-style.glue("tanh_class", verdict["tanh, N→∞"].assigned)
-style.glue("driven_class", verdict["tanh, driven, N→∞"].assigned)
-style.glue("relu_class", verdict["relu, N→∞"].assigned)
-for key, system in (("ratio_tanh", "tanh"), ("ratio_driven", "tanh, driven"), ("ratio_sparse", chapter.SPARSE)):
-    ratio, ratio_err = results.cutoff_ratios[system]
-    style.glue(key, ratio)
-    style.glue(key + "_err", ratio_err)
-sparse = results.fss[chapter.SPARSE]
-style.glue("sparse_class", verdict[f"{chapter.SPARSE}, N→∞"].assigned)
-style.glue("sparse_wide_class", verdict[f"{chapter.SPARSE}, N={int(sparse.widths[-1])}"].assigned)
-for key, e in zip(("sp_ts", "sp_td", "sp_g"), ("tau_s", "tau_d", "gamma")):
-    style.glue(key, sparse.limit[e][0])
-    style.glue(key + "_err", sparse.limit[e][1])
+for key, system in (("tanh", "tanh"), ("sp", chapter.SPARSE)):
+    for name in ("tau_s", "tau_d", "gamma"):
+        style.glue(f"{key}_{name}", results.fss[system].limit[name][0])
+        style.glue(f"{key}_{name}_err", results.fss[system].limit[name][1])
+style.glue("tau_eff_summary", results.sparse_tau_eff)
 
 # %% [markdown]
 # ## What the data show
 #
-# * The pipeline sorts the four calibration models into their own classes.
-# * The tanh network extrapolates to $\tau_s =$ {glue:text}`tanh_ts:.2f`, $\tau_d =$
-#   {glue:text}`tanh_td:.2f`, $\gamma =$ {glue:text}`tanh_g:.2f` and is assigned to
-#   **{glue:text}`tanh_class`**; the driven tanh line to **{glue:text}`driven_class`**; ReLU to
-#   **{glue:text}`relu_class`**. Every dense network is far from mean-field DP, both in the exponents
-#   and in the cut-off scaling. At CI widths $\tau_d$ comes out below 3/2, between free BM and 1+1-D
-#   DP, so the assignment from the window fits is not secure (the driven line, whose restoring drift
-#   shortens the fit window, falls nearer 1+1-D DP on $\tau_d$). The cut-offs settle it: their
-#   exponent ratio $b_S/b_T$ is {glue:text}`ratio_tanh:.2f` ± {glue:text}`ratio_tanh_err:.2f` for tanh
-#   and {glue:text}`ratio_driven:.2f` ± {glue:text}`ratio_driven_err:.2f` for the driven line, the
-#   free-BM $\gamma = 3/2$, with $T_c$ growing as $N$; and no mechanism for 1+1-D DP (a spatial
-#   lattice) exists in a fully connected layer.
-# * **The other class needs more than another activation.** With dense Gaussian layers,
-#   $h^{l+1}\mid h^l$ is exactly Gaussian with variance $\sigma_w^2 m_l + \sigma_b^2$, so the noise of
-#   $\|h\|^2$ is always proportional to its mean squared (multiplicative) whatever the activation, and
-#   none of the ten activations of `crit.models.activations` can leave free BM. Threshold (step) units with
-#   sparse connections make the noise demographic and silence absorbing: that network extrapolates to
-#   $\tau_s =$ {glue:text}`sp_ts:.2f` ± {glue:text}`sp_ts_err:.2f`, $\tau_d =$ {glue:text}`sp_td:.2f` ±
-#   {glue:text}`sp_td_err:.2f`, $\gamma =$ {glue:text}`sp_g:.2f` ± {glue:text}`sp_g_err:.2f`, is assigned
-#   **{glue:text}`sparse_class`** (and {glue:text}`sparse_wide_class` at its widest $N$), and its cut-offs
-#   scale as mean-field DP predicts ($b_S/b_T =$ {glue:text}`ratio_sparse:.2f` ±
-#   {glue:text}`ratio_sparse_err:.2f`, against 2). The duration exponent converges slowly (as an exact critical
-#   tree's does), so its cut-off exponents, its collapse (matching the exact branching model's) and its
-#   parabolic mean shape are the firmer evidence. The follow-up paper
-#   (arXiv:2512.00168) says activation design alone switches the class; its text was not available to
-#   us, and in dense Gaussian layers we find no way for it to.
-# * Untrained ResNets, measured module by module as the authors' code does, fall nearest
-#   **{glue:text}`rn_class`**, like the dense networks. (They are rebuilt in `crit.models.resnets`:
-#   torchvision 0.28, the release made for this PyTorch, installs but fails to import beside its CPU
-#   build.)
-# * The paper profile (widths 64…2048) is set up but was not run here (no GPU).
+# * {glue:md}`v_calibration:myst`.
+# * The tanh network extrapolates to $\tau_s =$ {glue:text}`tanh_tau_s:.2f` ± {glue:text}`tanh_tau_s_err:.2f`,
+#   $\tau_d =$ {glue:text}`tanh_tau_d:.2f` ± {glue:text}`tanh_tau_d_err:.2f`, $\gamma =$
+#   {glue:text}`tanh_gamma:.2f` ± {glue:text}`tanh_gamma_err:.2f`. {glue:md}`v_sum_dense:myst`.
+#   {glue:md}`v_sum_dense_dp:myst`.
+# * The window fits: {glue:md}`v_sum_tanh_window:myst`. {glue:md}`v_sum_driven_td:myst` (in theory the
+#   driven line's restoring drift shortens its avalanches, hence its fit window).
+# * The cut-offs need no window: {glue:md}`v_sum_ratio_tanh:myst`. {glue:md}`v_sum_ratio_driven:myst`.
+#   {glue:md}`v_sum_bt_tanh:myst`. 1+1-D DP needs a spatial lattice, which a fully connected layer
+#   does not have.
+# * **Another activation, or another architecture?** With dense Gaussian layers, $h^{l+1}\mid h^l$ is
+#   exactly Gaussian with variance $\sigma_w^2 m_l + \sigma_b^2$, so the noise of $\|h\|^2$ is
+#   always proportional to its mean squared (multiplicative) whatever the activation: the theory
+#   predicts free BM for each of the ten activations of `crit.models.activations`. This page measures
+#   two of them: {glue:md}`v_sum_measured_activations:myst`. Threshold (step) units with sparse
+#   connections make the noise demographic and silence absorbing, and the theory predicts mean-field
+#   DP. That network extrapolates to $\tau_s =$ {glue:text}`sp_tau_s:.2f` ± {glue:text}`sp_tau_s_err:.2f`,
+#   $\tau_d =$ {glue:text}`sp_tau_d:.2f` ± {glue:text}`sp_tau_d_err:.2f`, $\gamma =$
+#   {glue:text}`sp_gamma:.2f` ± {glue:text}`sp_gamma_err:.2f`. {glue:md}`v_sum_sparse:myst`.
+#   {glue:md}`v_sum_ratio_sparse:myst`. The duration exponent of an exact critical tree converges
+#   slowly (its effective $\tau_d$ on $T = 3\ldots 20$ is {glue:text}`tau_eff_summary:.2f`):
+#   {glue:md}`v_sum_td_sparse:myst`. The follow-up paper (arXiv:2512.00168) says activation design
+#   alone switches the class; its text was not available to us, and the argument above gives no way
+#   for it to in dense Gaussian layers.
+# * Untrained ResNets, measured module by module as the authors' code does:
+#   {glue:md}`v_sum_resnets:myst`. (They are rebuilt in `crit.models.resnets`: torchvision 0.28, the
+#   release made for this PyTorch, installs but cannot be imported beside its CPU build.)
+# * {glue:md}`v_profile:myst`
 
 # %% [markdown]
 # ```{admonition} Rerun and vary

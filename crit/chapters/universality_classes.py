@@ -27,15 +27,42 @@ from crit.chapters._universality_classes_figures import (
     exponents_figure,
     shapes_figure,
 )
+from crit.chapters._universality_classes_verdicts import (
+    NETWORKS,
+    PAPER_CLASSES,
+    assignment_sentence,
+    calibration_sentence,
+    claim,
+    collapse_sentence,
+    cutoff_class_sentence,
+    cutoff_distances,
+    cutoff_match_sentence,
+    dense_vs_dp_sentence,
+    nearer_sentence,
+    page_verdicts,
+    profile_sentence,
+    ratio_sentence,
+    resnet_dp_sentence,
+    resnet_summary_sentence,
+    resnet_window_sentence,
+    shape_class,
+    shape_sentence,
+    shape_separation_sentence,
+    tolerance_sentence,
+)
 from crit.chapters.settings import Profiles, Results, Settings
 from crit.models import avalanches, exact_models, resnets, sparse_networks
 from crit.seeds import sub_seed
 
 __all__ = [
-    "SPARSE", "BRANCHING", "UniversalityClassesSettings", "PROFILES", "UniversalityClassesResults", "compute",
-    "calibration_table", "surviving_table", "sparse_table", "cutoff_table", "collapse_table",
-    "exact_shapes_table", "resnet_table", "class_table",
-    "cutoffs_figure", "exponents_figure", "collapse_figure", "shapes_figure", "class_plane_figure",
+    "BRANCHING", "NETWORKS", "PAPER_CLASSES", "PROFILES", "SCOPE", "SPARSE", "UniversalityClassesResults",
+    "UniversalityClassesSettings", "assignment_sentence", "calibration_sentence", "calibration_table", "claim",
+    "class_plane_figure", "class_table", "collapse_figure", "collapse_sentence", "collapse_table", "compute",
+    "cutoff_class_sentence", "cutoff_distances", "cutoff_match_sentence", "cutoff_table", "cutoffs_figure",
+    "dense_vs_dp_sentence", "exact_shapes_table", "exponents_figure", "nearer_sentence", "page_verdicts",
+    "profile_sentence", "ratio_sentence", "resnet_dp_sentence", "resnet_summary_sentence", "resnet_table",
+    "resnet_window_sentence", "shape_class", "shape_sentence", "shape_separation_sentence", "shapes_figure",
+    "sparse_table", "surviving_table", "tolerance_sentence",
 ]
 
 
@@ -104,11 +131,11 @@ class UniversalityClassesSettings(Settings):
 
     def depth(self, width: int) -> int:
         """Depth of the dense network of width ``width`` (layers)."""
-        return int(round(self.depth_per_width * width))
+        return round(self.depth_per_width * width)
 
     def sparse_depth(self, width: int) -> int:
         """Depth of the sparse network of width ``width`` (layers)."""
-        return int(round(self.sparse_depth_per_sqrt_width * np.sqrt(width)))
+        return round(float(self.sparse_depth_per_sqrt_width * np.sqrt(width)))
 
 
 PROFILES = Profiles(
@@ -130,6 +157,20 @@ PROFILES = Profiles(
     ),
 )
 
+
+_ci, _paper = PROFILES["ci"], PROFILES["paper"]
+#: What each profile's sizes can and cannot show (Markdown), for the top of the page.
+SCOPE = {
+    "ci": (f"Dense widths {_ci.widths[0]}–{_ci.widths[-1]} ({_ci.n_inputs:,} avalanches per width and system) and "
+           f"sparse widths {_ci.sparse_widths[0]:,}–{_ci.sparse_widths[-1]:,} ({_ci.sparse_n_inputs:,} per width): "
+           f"the $N\\to\\infty$ limits of the dense networks extrapolate over a factor "
+           f"{_ci.widths[-1] // _ci.widths[0]} in width, less than a decade, and the ResNets see "
+           f"{_ci.resnet_image_size}×{_ci.resnet_image_size} noise images, not the paper's full-size inputs."),
+    "paper": (f"Dense widths {_paper.widths[0]}–{_paper.widths[-1]} ({_paper.n_inputs:,} avalanches per width and "
+              f"system), sparse widths up to {_paper.sparse_widths[-1]:,} and ResNets on "
+              f"{_paper.resnet_image_size}×{_paper.resnet_image_size} images: the $N\\to\\infty$ limits extrapolate "
+              "over more than a decade of widths; it needs a GPU."),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,10 +242,10 @@ class UniversalityClassesResults(Results):
 def _sparse_point(s: UniversalityClassesSettings, width: int, *, n_inputs: int, seed: int,
                   record_traces=False) -> dict:
     """Arguments of :func:`crit.models.sparse_networks.simulate` at its critical point for ``width``."""
-    return dict(width=width, depth=s.sparse_depth(width),
-                sigma_w2=sparse_networks.critical_sigma_w2(s.fan_out, s.threshold), fan_out=s.fan_out,
-                threshold=s.threshold, n_inputs=n_inputs, inputs_per_network=s.sparse_inputs_per_network, seed=seed,
-                record_traces=record_traces)
+    return {"width": width, "depth": s.sparse_depth(width),
+            "sigma_w2": sparse_networks.critical_sigma_w2(s.fan_out, s.threshold), "fan_out": s.fan_out,
+            "threshold": s.threshold, "n_inputs": n_inputs, "inputs_per_network": s.sparse_inputs_per_network,
+            "seed": seed, "record_traces": record_traces}
 
 
 def _dense_sweeps(s, seed, device, progress) -> dict:
@@ -233,9 +274,7 @@ def _shape_runs(s, seed, device, progress) -> dict:
 
 
 def _cutoff_ratio(f) -> tuple[float, float]:
-    ratio = f.size_cutoff_exponent / f.duration_cutoff_exponent
-    return ratio, ratio * np.hypot(f.size_cutoff_exponent_err / f.size_cutoff_exponent,
-                                   f.duration_cutoff_exponent_err / f.duration_cutoff_exponent)
+    return f.cutoff_ratio, f.cutoff_ratio_err
 
 
 def compute(profile="ci", *, seed=0, device="auto", progress=False) -> UniversalityClassesResults:
@@ -279,8 +318,9 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     fss[BRANCHING] = finite_size.finite_size_scaling(sweeps[BRANCHING], BRANCHING)
     collapses = {system: collapse.size_collapse(sweeps[system], tau=f.tau_s[-1]) for system, f in fss.items()}
 
-    shape_collapses = shapes.mean_shapes(_shape_runs(s, seed, device, progress))
-    shape_exponents = {system: shapes.shape_exponent(c) for system, c in shape_collapses.items()}
+    shape_runs = _shape_runs(s, seed, device, progress)
+    shape_collapses = shapes.mean_shapes(shape_runs)
+    shape_exponents = shapes.shape_exponents(shape_runs)
     exact_shapes = shapes.exact_shape_exponents(n_runs=s.shape_exact_runs,
                                                 rng=np.random.default_rng(sub_seed(seed, "exact shapes")))
 
@@ -309,10 +349,21 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     )
 
 
-def _nearest(distances: dict) -> str:
-    """The key of the smallest distance, or "undetermined" when no distance is a number."""
+def _nearest(distances: dict, why: str):
+    """The key of the smallest distance (bold), or an undetermined cell when no distance is a number."""
     finite = {k: d for k, d in distances.items() if np.isfinite(d)}
-    return min(finite, key=finite.get) if finite else "undetermined"
+    return f"**{min(finite, key=finite.get)}**" if finite else tables.Undetermined(why or "no distance is a number")
+
+
+def _cell(value, err=None, digits=3, why=""):
+    """``value ± err`` for a table, or an undetermined cell with ``why`` when the value is NaN."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return tables.Undetermined(why or "the data gave no number")
+    return tables.fmt(value, err, digits)
+
+
+def _class_cell(a):
+    return tables.Undetermined(a.undetermined) if a.assigned == "undetermined" else f"**{a.assigned}**"
 
 
 # ----------------------------------------------------------------------------------------------- tables
@@ -322,9 +373,10 @@ def _class_table(systems) -> str:
     rows = []
     for e in systems:
         a = universality.classify(e)
-        rows.append([e.name, tables.fmt(e.tau_s, e.tau_s_err), tables.fmt(e.tau_d, e.tau_d_err),
-                     tables.fmt(e.gamma, e.gamma_err)] + [tables.fmt(a.distances[k], digits=1) for k in names]
-                    + [f"**{a.assigned}**"])
+        why = e.undetermined
+        rows.append([e.name, _cell(e.tau_s, e.tau_s_err, why=why), _cell(e.tau_d, e.tau_d_err, why=why),
+                     _cell(e.gamma, e.gamma_err, why=why)]
+                    + [_cell(a.distances[k], digits=1, why=a.undetermined) for k in names] + [_class_cell(a)])
     return tables.markdown(["system", "τ_s", "τ_d", "γ"] + [f"d({k})" for k in names] + ["class"], rows)
 
 
@@ -344,7 +396,9 @@ def surviving_table(results: UniversalityClassesResults) -> str:
     """Markdown: percentage of inputs still active at the last layer, per dense system and width."""
     return tables.markdown(
         ["system"] + [f"$N={w}$" for w in results.settings.widths],
-        [[system] + [tables.fmt(100 * x, digits=2) + " %" for x in results.fss[system].surviving_fraction]
+        [[system] + [tables.fmt(100 * x, digits=2) + " %" if np.isfinite(x) else
+                     tables.Undetermined(results.fss[system].undetermined or "nothing was recorded")
+                     for x in results.fss[system].surviving_fraction]
          for system in SYSTEMS])
 
 
@@ -355,8 +409,12 @@ def sparse_table(results: UniversalityClassesResults) -> str:
     return tables.markdown(
         ["$N$", "avalanches", "surviving", "$T_c$", "$S_c$"],
         [[int(w), sparse[w].sizes.size, tables.fmt(100 * sparse[w].surviving_fraction, digits=2) + " %",
-          tables.fmt(f.duration_cutoff[k], f.duration_cutoff_err[k], 1),
-          tables.fmt(f.size_cutoff[k], f.size_cutoff_err[k], 0)] for k, w in enumerate(sorted(sparse))])
+          _cell(f.duration_cutoff[k], f.duration_cutoff_err[k], 1, _width_why(f, k)),
+          _cell(f.size_cutoff[k], f.size_cutoff_err[k], 0, _width_why(f, k))] for k, w in enumerate(sorted(sparse))])
+
+
+def _width_why(f, k) -> str:
+    return f.width_undetermined[k] if f.width_undetermined else f.undetermined
 
 
 def cutoff_table(results: UniversalityClassesResults) -> str:
@@ -371,12 +429,14 @@ def cutoff_table(results: UniversalityClassesResults) -> str:
     for system, f in results.fss.items():
         b = np.array([f.size_cutoff_exponent, f.duration_cutoff_exponent])
         e = np.array([f.size_cutoff_exponent_err, f.duration_cutoff_exponent_err])
-        ratio = b[0] / b[1]
-        ratio_err = abs(ratio) * np.hypot(e[0] / b[0], e[1] / b[1])
+        ratio, ratio_err = _cutoff_ratio(f)
         dist = {k: float(np.sqrt(np.mean(((b - np.array(ref)) / e) ** 2))) for k, ref in references.items()}
-        rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}", tables.fmt(b[0], e[0], 2),
-                     tables.fmt(b[1], e[1], 2), tables.fmt(ratio, ratio_err, 2)]
-                    + [tables.fmt(dist[k], digits=1) for k in references] + [f"**{_nearest(dist)}**"])
+        rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}", _cell(b[0], e[0], 2, f.undetermined),
+                     _cell(b[1], e[1], 2, f.undetermined), tables.fmt(ratio, ratio_err, 2)]
+                    + [_cell(dist[k], digits=1, why=f.undetermined) for k in references]
+                    + [_nearest(dist, f.undetermined)])
+        if np.isnan(ratio):
+            rows[-1][4] = tables.Undetermined(f.undetermined or "a cut-off exponent is undetermined")
     return tables.markdown(["system", "widths", "$b_S$", "$b_T$", "$b_S/b_T$"] + [f"d({k})" for k in references]
                            + ["nearer"], rows)
 
@@ -388,16 +448,19 @@ def collapse_table(results: UniversalityClassesResults) -> str:
     return tables.markdown(
         ["system", "$\\tau_s$ (fit, widest $N$)", "$\\sigma$ (collapse)", "$b_S$ (moments)", "quality",
          "inside the range"],
-        [[s, tables.fmt(fss[s].tau_s[-1], fss[s].tau_s_err[-1], 3),
-          tables.fmt(c.sigma, c.sigma_err, 2) if c.determined else "undetermined",
-          tables.fmt(fss[s].size_cutoff_exponent, fss[s].size_cutoff_exponent_err, 2), f"{c.quality:.1f}",
-          "no" if c.at_edge else "yes"] for s, c in results.collapses.items()])
+        [[s, _cell(fss[s].tau_s[-1], fss[s].tau_s_err[-1], 3, _width_why(fss[s], -1)),
+          tables.fmt(c.sigma, c.sigma_err, 2) if c.determined else tables.Undetermined(c.undetermined),
+          _cell(fss[s].size_cutoff_exponent, fss[s].size_cutoff_exponent_err, 2, fss[s].undetermined),
+          _cell(c.quality, digits=1, why=c.undetermined),
+          ("no" if c.at_edge else "yes") if np.isfinite(c.sigma) else tables.Undetermined(c.undetermined)]
+         for s, c in results.collapses.items()])
 
 
 def exact_shapes_table(results: UniversalityClassesResults) -> str:
     """Markdown: shape exponent a of the exact models (the yardsticks of the networks' shapes)."""
     return tables.markdown(["model", "$a$ on $T = 20\\ldots 80$"],
-                           [[k, tables.fmt(*v)] for k, v in results.exact_shape_exponents.items()])
+                           [[k, _cell(*v, why="no duration had enough runs for a mean shape")]
+                            for k, v in results.exact_shape_exponents.items()])
 
 
 def resnet_table(results: UniversalityClassesResults) -> str:
@@ -407,6 +470,7 @@ def resnet_table(results: UniversalityClassesResults) -> str:
         ["network", "module calls", "avalanches", "no module below threshold", "$\\tau_s$", "$\\tau_d$",
          "$\\gamma$", "class"],
         [[e.name, runs[d].n_modules, e.n_avalanches, tables.fmt(100 * runs[d].surviving_fraction, digits=1) + " %",
-          tables.fmt(e.tau_s, e.tau_s_err), tables.fmt(e.tau_d, e.tau_d_err), tables.fmt(e.gamma, e.gamma_err),
-          results.resnet_classes[d].assigned] for d, e in results.resnet_exponents.items()])
+          _cell(e.tau_s, e.tau_s_err, why=e.undetermined), _cell(e.tau_d, e.tau_d_err, why=e.undetermined),
+          _cell(e.gamma, e.gamma_err, why=e.undetermined), _class_cell(results.resnet_classes[d])]
+         for d, e in results.resnet_exponents.items()])
 
