@@ -3,14 +3,16 @@
 ``cached_call(RecordClass, function, **arguments)`` is how the chapters use it: the key is the
 function's name and arguments. Underneath, ``cached(RecordClass, params, compute)`` returns the
 record stored for ``params`` if there is one, and otherwise calls ``compute()``, stores its result atomically and returns it. The key is a hash
-of the parameters, the class name and the ``crit`` version, so changing a parameter or upgrading
-``crit`` recomputes. The folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current
+of the parameters, the class name, the ``crit`` version and the science code (:func:`science_digest`:
+every source of ``crit`` but its chapters and book layers), so changing a parameter, a model or an
+analysis recomputes, while editing a page's prose, tables or figures does not. The folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current
 working directory. A heavy figure can thus be computed on a GPU machine as plain Python, its
 ``.cache/`` folder brought back, and the book rendered from it on a laptop.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -20,7 +22,7 @@ from typing import Callable, TypeVar
 import crit
 from crit.records import Record, plain
 
-__all__ = ["RUNTIME_ARGUMENTS", "cache_dir", "key", "cached", "cached_call"]
+__all__ = ["RUNTIME_ARGUMENTS", "cache_dir", "science_digest", "key", "cached", "cached_call"]
 
 R = TypeVar("R", bound=Record)
 
@@ -30,9 +32,24 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CRIT_CACHE_DIR") or Path.cwd() / ".cache")
 
 
+@functools.lru_cache(maxsize=1)
+def science_digest() -> str:
+    """A hash of the sources a cached result can depend on: every ``crit/**/*.py`` outside
+    ``crit/chapters`` and ``crit/book`` (models, analysis and the core modules)."""
+    root = Path(crit.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.split("/")[0] in ("chapters", "book"):
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def key(kind: str, params: dict) -> str:
-    """A short stable hash of ``kind``, ``params`` and the crit version."""
-    blob = json.dumps({"kind": kind, "params": params, "crit": crit.__version__}, sort_keys=True, default=str)
+    """A short stable hash of ``kind``, ``params``, the crit version and :func:`science_digest`."""
+    blob = json.dumps({"kind": kind, "params": params, "crit": crit.__version__, "code": science_digest()},
+                      sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
