@@ -11,7 +11,7 @@ import numpy as np
 from crit.analysis import universality
 from crit.book import style
 
-__all__ = ["cutoffs_figure", "exponents_figure", "collapse_figure", "shapes_figure", "class_plane_figure"]
+__all__ = ["class_plane_figure", "collapse_figure", "cutoffs_figure", "exponents_figure", "shapes_figure"]
 
 _MARKERS = {"mean-field DP": "s", "ABBM c=1/2": "D", "free BM": "o", "1+1-D DP": "^"}
 
