@@ -281,27 +281,27 @@ def test_build_runs_the_rest_writes_the_table_and_fails(project, monkeypatch):
 
 
 def test_the_cache_key_follows_the_science_code_not_the_pages(tmp_path, monkeypatch):
-    """A change in a model or an analysis recomputes a cached result; a change in a page's layer does not."""
+    """A change in a model, a core module or the cached function's module recomputes a cached result; a change
+    in a page's layer or in an unrelated analysis module does not."""
     import crit
     from crit.book import cache
 
     root = tmp_path / "crit"
-    for rel in ("models/m.py", "analysis/a.py", "chapters/c.py", "book/b.py", "core.py"):
+    for rel in ("models/m.py", "analysis/a.py", "analysis/other.py", "chapters/c.py", "book/b.py", "core.py"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("x = 1\n")
     monkeypatch.setattr(crit, "__file__", str(root / "__init__.py"))
 
     def digest():
         cache.science_digest.cache_clear()
-        return cache.science_digest()
+        return cache.science_digest("crit.analysis.a", "numpy")
 
     base = digest()
-    (root / "chapters/c.py").write_text("x = 2\n")
-    (root / "book/b.py").write_text("x = 2\n")
-    assert digest() == base
-    (root / "analysis/a.py").write_text("x = 2\n")
-    changed = digest()
-    assert changed != base
-    (root / "core.py").write_text("x = 2\n")
-    assert digest() != changed
+    for rel in ("chapters/c.py", "book/b.py", "analysis/other.py"):
+        (root / rel).write_text("x = 2\n")
+        assert digest() == base, rel
+    for rel in ("analysis/a.py", "models/m.py", "core.py"):
+        (root / rel).write_text("x = 2\n")
+        assert digest() != base, rel
+        base = digest()
     cache.science_digest.cache_clear()

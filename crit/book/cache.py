@@ -3,9 +3,10 @@
 ``cached_call(RecordClass, function, **arguments)`` is how the chapters use it: the key is the
 function's name and arguments. Underneath, ``cached(RecordClass, params, compute)`` returns the
 record stored for ``params`` if there is one, and otherwise calls ``compute()``, stores its result atomically and returns it. The key is a hash
-of the parameters, the class name, the ``crit`` version and the science code (:func:`science_digest`:
-every source of ``crit`` but its chapters and book layers), so changing a parameter, a model or an
-analysis recomputes, while editing a page's prose, tables or figures does not. The folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current
+of the parameters, the class name, the ``crit`` version and, through :func:`cached_call`, the code
+the result depends on (:func:`science_digest`: the models, the core modules and the modules of the
+function and of its record), so changing a parameter or that code recomputes, while editing a
+page's prose, tables or figures does not. The folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current
 working directory. A heavy figure can thus be computed on a GPU machine as plain Python, its
 ``.cache/`` folder brought back, and the book rendered from it on a laptop.
 """
@@ -32,24 +33,34 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CRIT_CACHE_DIR") or Path.cwd() / ".cache")
 
 
-@functools.lru_cache(maxsize=1)
-def science_digest() -> str:
-    """A hash of the sources a cached result can depend on: every ``crit/**/*.py`` outside
-    ``crit/chapters`` and ``crit/book`` (models, analysis and the core modules)."""
+@functools.lru_cache(maxsize=None)
+def science_digest(*modules: str) -> str:
+    """A hash of the sources a cached result depends on: the models (``crit/models``), the core
+    modules (``crit/*.py``) and the given modules (e.g. the analysis module of the cached function
+    and of its record), so that a result is recomputed when the code that made it changes.
+
+    Parameters
+    ----------
+    *modules : str
+        Dotted names of ``crit`` modules (others, e.g. ``numpy``, are ignored).
+    """
     root = Path(crit.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root).as_posix()
-        if relative.split("/")[0] in ("chapters", "book"):
+    files = set(root.glob("*.py")) | set((root / "models").rglob("*.py"))
+    for name in modules:
+        parts = name.split(".")
+        if parts[0] != "crit" or len(parts) < 2:
             continue
-        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+        path = root.joinpath(*parts[1:])
+        files |= {path.with_suffix(".py")} if path.with_suffix(".py").is_file() else set(path.rglob("*.py"))
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
 def key(kind: str, params: dict) -> str:
-    """A short stable hash of ``kind``, ``params``, the crit version and :func:`science_digest`."""
-    blob = json.dumps({"kind": kind, "params": params, "crit": crit.__version__, "code": science_digest()},
-                      sort_keys=True, default=str)
+    """A short stable hash of ``kind``, ``params`` and the crit version."""
+    blob = json.dumps({"kind": kind, "params": params, "crit": crit.__version__}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -89,7 +100,8 @@ RUNTIME_ARGUMENTS = ("device", "progress", "threads")
 def cached_call(cls: type[R], function: Callable[..., R], /, **arguments) -> R:
     """``function(**arguments)``, from the cache or computed and stored: the one key rule of the chapters.
 
-    The key is the function's name and its arguments, less :data:`RUNTIME_ARGUMENTS` (arrays and
+    The key is the function's name, the hash of the code it depends on (:func:`science_digest` of
+    its module and its record's module) and its arguments, less :data:`RUNTIME_ARGUMENTS` (arrays and
     tuples are keyed by their values).
 
     Parameters
@@ -112,6 +124,7 @@ def cached_call(cls: type[R], function: Callable[..., R], /, **arguments) -> R:
     True
     >>> del os.environ["CRIT_CACHE_DIR"]
     """
-    params = {"function": f"{function.__module__}.{function.__qualname__}"}
+    params = {"function": f"{function.__module__}.{function.__qualname__}",
+              "code": science_digest(function.__module__, cls.__module__)}
     params.update({k: plain(v) for k, v in arguments.items() if k not in RUNTIME_ARGUMENTS})
     return cached(cls, params, lambda: function(**arguments))
