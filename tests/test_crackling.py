@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from crit.analysis import crackling, quasicritical, stats
+from crit.analysis import bootstrap, crackling, quasicritical, stats
 from crit.models import avalanches as av
 from crit.models import theory
 
@@ -83,6 +83,21 @@ def test_analysis_reports_both_choices_consistently(small_analysis):
     assert res.lr_sizes.shape == (len(stats.ALTERNATIVES), 2)
 
 
+def test_the_bootstrap_with_the_range_reselected_keeps_both_fits_values(small_analysis):
+    # crit.analysis.bootstrap measures the same numbers as fit_both: the authors' rule on every avalanche
+    # (never-ending ones included) is their set, the support rule on the ended ones is ours
+    rec, _ = small_analysis
+    authors, _, ours, _ = crackling.fit_both(rec, rng=np.random.default_rng(0), n_resamples=3, gamma_min_count=30,
+                                             authors_min_count=30)
+    theirs = bootstrap.bootstrap_record(rec, selection="all", range_rule="authors", gamma_min_count=30,
+                                        n_resamples=3, rng=np.random.default_rng(0))
+    mine = bootstrap.bootstrap_record(rec, selection="ended", range_rule="support", gamma_min_count=30,
+                                      n_resamples=3, rng=np.random.default_rng(0))
+    for got, want in ((theirs, authors), (mine, ours)):
+        assert got.values[:4] == pytest.approx([want.tau_s, want.tau_d, want.gamma, want.gamma_pred])
+    assert mine.ranges.tolist() == pytest.approx([ours.xmin_s, ours.xmax_s, ours.xmin_d, ours.xmax_d])
+
+
 def test_analysis_round_trips_through_the_cache_format(small_analysis, tmp_path):
     _, res = small_analysis
     back = crackling.CracklingAnalysis.load(res.save(tmp_path / "a.npz"))
@@ -92,9 +107,9 @@ def test_analysis_round_trips_through_the_cache_format(small_analysis, tmp_path)
 
 def test_simulate_and_analyse_is_simulate_then_analyse_with_the_same_seed():
     sigma_w2 = float(theory.finite_width_critical_sigma_w2(24))
-    args = dict(n_inputs=20_000, inputs_per_network=500)
+    args = {"n_inputs": 20_000, "inputs_per_network": 500}
     rec = av.simulate(24, 48, sigma_w2, 0.0, record_traces=True, seed=2, **args)
-    fits = dict(collapse_range=(5, 20, 10), n_resamples=5, n_sets=0, gamma_min_count=10)
+    fits = {"collapse_range": (5, 20, 10), "n_resamples": 5, "n_sets": 0, "gamma_min_count": 10}
     manual = crackling.analyse(rec, rng=np.random.default_rng(2), **fits)
     both = crackling.simulate_and_analyse(width=24, depth=48, sigma_w2=sigma_w2, seed=2, **args, **fits)
     assert both.authors.tau_s == manual.authors.tau_s and both.ours.tau_d_err == manual.ours.tau_d_err

@@ -44,8 +44,13 @@ from crit.models.avalanches import Avalanches, simulate
 from crit.records import Record
 
 __all__ = [
-    "ExponentSet", "CracklingAnalysis", "authors_exponent", "fit_both", "analyse", "simulate_and_analyse",
     "AUTHORS_NOTEBOOK",
+    "CracklingAnalysis",
+    "ExponentSet",
+    "analyse",
+    "authors_exponent",
+    "fit_both",
+    "simulate_and_analyse",
 ]
 
 
@@ -272,7 +277,7 @@ def _our_set(s, d, network, depth, n_resamples, n_sets, rng, gamma_min_count):
     reasons = [f"tau_s: {why_s}" if why_s else "", f"tau_d: {why_d}" if why_d else ""]
     g = None
     if fit_d is not None:
-        g_range = dict(weighting="ncc", min_count=gamma_min_count, dmin=fit_d.xmin, dmax=fit_d.xmax)
+        g_range = {"weighting": "ncc", "min_count": gamma_min_count, "dmin": fit_d.xmin, "dmax": fit_d.xmax}
         g, g_reason = _gamma_fit(s, d, **g_range)
         reasons.append(g_reason)
     else:

@@ -6,6 +6,10 @@ With biases (σ_b² > 0) a network has no absorbing state and no critical point.
 avalanches simulated on it both ways (:func:`crit.analysis.crackling.fit_both`). At σ_b² = 0 the row is taken
 at the finite-width critical point instead, as in the authors' run.
 
+The drive is measured here by σ_b²; :meth:`DriveSweep.drives` gives the book's dimensionless drive
+h = N·σ_b²/q0 (:mod:`crit.analysis.drive`, which also separates the drive from the distance to the
+critical point, and re-selects the fit range in the errors).
+
 A drive whose data do not allow an answer (χ_F without a maximum on the grid, e.g. every input
 surviving at every σ_w²; too few ended avalanches for a fit) gives a row of NaN, and the reason in
 :attr:`DriveSweep.undetermined`.
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.analysis import crackling, phases
+from crit.analysis import crackling, drive, phases
 from crit.models import avalanches as av
 from crit.models import theory
 from crit.records import Record
@@ -55,6 +59,10 @@ class DriveSweep(Record):
     def determined(self) -> bool:
         """Whether every drive's numbers were determined (see ``undetermined``)."""
         return not any(self.undetermined)
+
+    def drives(self, q0=0.1) -> np.ndarray:
+        """The dimensionless drives h = N·σ_b²/q0 of the rows (the sweep simulates at the default q0 = 0.1)."""
+        return drive.drive_from_sigma_b2(np.asarray(self.sigma_b2, float), self.width, q0)
 
 
 def _row(e):
