@@ -33,11 +33,35 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CRIT_CACHE_DIR") or Path.cwd() / ".cache")
 
 
+def _crit_dependencies(name: str) -> set[str]:
+    """``name`` and every ``crit`` module it uses, transitively: modules it imported and the modules
+    of the functions and classes it imported (so a moved helper still counts)."""
+    import importlib
+    import types
+
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen or not current.startswith("crit."):
+            continue
+        seen.add(current)
+        try:
+            module = importlib.import_module(current)
+        except ImportError:
+            continue
+        for value in vars(module).values():
+            other = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+            if isinstance(other, str) and other.startswith("crit.") and other not in seen:
+                todo.append(other)
+    return seen
+
+
 @functools.lru_cache(maxsize=None)
 def science_digest(*modules: str) -> str:
     """A hash of the sources a cached result depends on: the models (``crit/models``), the core
-    modules (``crit/*.py``) and the given modules (e.g. the analysis module of the cached function
-    and of its record), so that a result is recomputed when the code that made it changes.
+    modules (``crit/*.py``) and the given modules with every ``crit`` module they use, transitively
+    (e.g. the analysis module of a cached function and of its record, and what they import), so that
+    a result is recomputed when the code that made it changes.
 
     Parameters
     ----------
@@ -46,12 +70,14 @@ def science_digest(*modules: str) -> str:
     """
     root = Path(crit.__file__).parent
     files = set(root.glob("*.py")) | set((root / "models").rglob("*.py"))
-    for name in modules:
+    names = set().union(*(_crit_dependencies(m) for m in modules)) if modules else set()
+    for name in names:
         parts = name.split(".")
-        if parts[0] != "crit" or len(parts) < 2:
-            continue
         path = root.joinpath(*parts[1:])
-        files |= {path.with_suffix(".py")} if path.with_suffix(".py").is_file() else set(path.rglob("*.py"))
+        if path.with_suffix(".py").is_file():
+            files.add(path.with_suffix(".py"))
+        elif (path / "__init__.py").is_file():
+            files |= set(path.rglob("*.py"))
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
