@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from crit.analysis import shapes
+from crit.analysis import shapes, stats
+from crit.models import exact_models as em
 
 
 def test_shape_exponent_of_exact_curves():
@@ -39,7 +40,8 @@ def test_shape_exponents_error_is_the_spread_over_networks():
 
     rng = np.random.default_rng(3)
     a = exact_models.galton_watson(60_000, rng=rng)
-    run = SimpleNamespace(traces=a.traces, durations=a.durations, survived=a.survived, network=np.arange(a.durations.size) % 40)
+    run = SimpleNamespace(traces=a.traces, durations=a.durations, survived=a.survived,
+                          network=np.arange(a.durations.size) % 40)
     (value, err), = shapes.shape_exponents({"sparse step": run}).values()
     assert np.isfinite(value) and 0 < err < 0.1
     one = SimpleNamespace(**{**run.__dict__, "network": np.zeros(a.durations.size, int)})
@@ -56,3 +58,25 @@ def test_traces_take_matches_a_list_rebuild():
     assert len(t.take(np.array([], dtype=int))) == 0
     with pytest.raises(IndexError):
         t.take(np.array([4]))
+
+
+def test_gamma_star_has_its_spread_over_networks():
+    rw = em.random_walk_excursions(40_000, max_steps=2000, rng=2)  # semicircle shapes, gamma* = 3/2
+    sb = shapes.shape_bootstrap(rw, dmin=21, dmax=121, min_count=20, gamma_range=(1.0, 2.5), n_resamples=40,
+                                rng=np.random.default_rng(0))
+    ended = ~rw.survived
+    plain = stats.shape_collapse(rw.traces.take(np.flatnonzero(ended)), rw.durations[ended], dmin=21, dmax=121,
+                                 min_count=20, gamma_range=(1.0, 2.5))
+    assert sb.determined and sb.gamma_star == plain.gamma  # the data's collapse is the stats one
+    assert sb.gamma_star_err_curvature == pytest.approx(plain.sigma)
+    assert 0 < sb.gamma_star_err < sb.gamma_star_err_curvature
+    assert abs(sb.gamma_star - 1.5) < 3 * sb.gamma_star_err + 0.01
+    assert np.unique(sb.replicates).size > 1 and sb.n_networks == 20
+
+
+def test_a_shape_bootstrap_of_bad_input_raises_and_names_the_value():
+    rng = np.random.default_rng(0)
+    with pytest.raises(TypeError, match="traces"):
+        shapes.shape_bootstrap(em.galton_watson(10, keep_traces=False, rng=0), dmin=2, dmax=5, rng=rng)
+    with pytest.raises(ValueError, match="dmax must be > 5"):
+        shapes.shape_bootstrap(em.galton_watson(10, rng=0), dmin=5, dmax=5, rng=rng)

@@ -5,16 +5,24 @@
 ``phases``, ``transition``
     Order parameters and susceptibilities on a (σ_w², σ_b²) grid; the peak located and refined,
     and its finite-size scaling.
-``crackling``, ``quasicritical``, ``drive``, ``bootstrap``
-    The authors' and our fits of one run, the exponents along the drive (h = Nσ_b²/q0) on lines
-    that separate the drive from the distance to the critical point, and errors from resampling
-    networks (fit ranges re-selected, joint (γ, γ_pred) errors, tests over networks).
+``crackling``, ``quasicritical``
+    The authors' and our fits of one run, and the exponents along the susceptibility ridge under drive.
+``fit_ranges``, ``bootstrap``, ``design_effect``
+    How the fit range is chosen; the crackling exponents with errors over networks (the range
+    re-selected in every resample, the joint error of γ − γ_pred); likelihood ratios and goodness of
+    fit corrected for the design effect of quenched disorder.
+``drive``, ``drive_lines``, ``threshold_and_disorder``
+    The dimensionless drive h = Nσ_b²/q0 and the exponents of one point; the lines that separate the
+    drive from the distance to the critical point; the threshold q0, and quenched against annealed
+    networks.
 ``universality``, ``finite_size``, ``collapse``, ``shapes``
-    Class assignment, finite-size scaling in the width, data collapse and mean avalanche shapes.
+    Class assignment, finite-size scaling in the width, data collapse, and mean avalanche shapes
+    (γ* with its spread over networks).
 ``correlation``, ``learning``
     Rank correlations with resampling, and the predictors of learning.
 ``resampling``, ``verdicts``
-    Jackknife and bootstrap over networks; numbers and errors turned into the sentences a page states.
+    Jackknife and bootstrap over networks (of any estimator); numbers and errors turned into the
+    sentences a page states.
 """
 
 from crit import _lazy

@@ -7,8 +7,8 @@ avalanches simulated on it both ways (:func:`crit.analysis.crackling.fit_both`).
 at the finite-width critical point instead, as in the authors' run.
 
 The drive is measured here by σ_b²; :meth:`DriveSweep.drives` gives the book's dimensionless drive
-h = N·σ_b²/q0 (:mod:`crit.analysis.drive`, which also separates the drive from the distance to the
-critical point, and re-selects the fit range in the errors).
+h = N·σ_b²/q0 (:mod:`crit.analysis.drive`; :mod:`crit.analysis.drive_lines` separates the drive from the
+distance to the critical point, and :mod:`crit.analysis.bootstrap` re-selects the fit range in the errors).
 
 A drive whose data do not allow an answer (χ_F without a maximum on the grid, e.g. every input
 surviving at every σ_w²; too few ended avalanches for a fit) gives a row of NaN, and the reason in
@@ -101,7 +101,8 @@ def drive_sweep(sigma_b2, *, width, depth, n_inputs, inputs_per_network, ridge_s
             w2, w2_err = float(theory.finite_width_critical_sigma_w2(width)), 0.0
         else:
             grid = phases.scan(ridge_sigma_w2, b2, width=width, depth=depth, n_inputs=ridge_n_inputs,
-                               inputs_per_network=100, seed=sub_seed(seed, "ridge", i), device=device, progress=progress)
+                               inputs_per_network=100, seed=sub_seed(seed, "ridge", i), device=device,
+                               progress=progress)
             chi, chi_err = grid.fluctuation_susceptibility()
             peak, err, _ = phases.ridge(grid.sigma_w2, chi, chi_err,
                                         rng=np.random.default_rng(sub_seed(seed, "ridge error", i)))
@@ -124,7 +125,7 @@ def drive_sweep(sigma_b2, *, width, depth, n_inputs, inputs_per_network, ridge_s
                      ("authors' fit", authors.undetermined))
             values = (w2, w2_err, rec.surviving_fraction, _row(ours), _row(authors),
                       " | ".join(f"{k}: {v}" for k, v in parts if v))
-        for key, value in zip(rows, values):
+        for key, value in zip(rows, values, strict=True):
             rows[key].append(value)
     return DriveSweep(
         sigma_b2=drives, sigma_w2=np.array(rows["w2"]), sigma_w2_err=np.array(rows["w2_err"]),

@@ -5,7 +5,12 @@ two runs differ by far more than counting statistics say (`paper-method.md` §7)
 `crit` therefore resamples networks, or blocks of networks, never single avalanches:
 
 - :func:`jackknife` and :func:`jackknife_error`: leave one network (or block) out at a time;
-- :func:`network_resamples`: draw whole networks with replacement (the bootstrap).
+- :func:`network_resamples`: draw whole networks with replacement (the bootstrap);
+- :func:`network_bootstrap`: any estimator evaluated on all the data and on every resample of the
+  networks, with the spread, the covariance and the percentile intervals of its outputs
+  (:class:`NetworkBootstrap`). The crackling bootstrap (:mod:`crit.analysis.bootstrap`), γ* over
+  networks (:func:`crit.analysis.shapes.shape_bootstrap`) and the tests corrected for the design
+  effect (:mod:`crit.analysis.design_effect`) build on it.
 
 A run that drew fewer than :data:`MIN_NETWORKS` networks is data, not an error: its estimate stands,
 but a spread over one or two networks is no error bar. :func:`jackknife` then returns a NaN error,
@@ -15,11 +20,22 @@ but a spread over one or two networks is no error bar. :func:`jackknife` then re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from crit import _validate
+from crit.records import Record
 
-__all__ = ["MIN_NETWORKS", "too_few_networks", "jackknife", "jackknife_error", "network_resamples"]
+__all__ = [
+    "MIN_NETWORKS",
+    "NetworkBootstrap",
+    "jackknife",
+    "jackknife_error",
+    "network_bootstrap",
+    "network_resamples",
+    "too_few_networks",
+]
 
 #: Fewest networks (or blocks of them) whose spread is taken as an error.
 MIN_NETWORKS = 3
@@ -117,3 +133,174 @@ def network_resamples(network, n_resamples, rng):
     for _ in range(n_resamples):
         pick = rng.integers(0, ids.size, ids.size)
         yield np.concatenate([order[starts[k] : starts[k] + counts[k]] for k in pick])
+
+
+# ----------------------------------------------------------------------------------------------
+# the bootstrap of an estimator over networks
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkBootstrap(Record):
+    """An estimator on all the data and on resamples of whole networks.
+
+    Attributes
+    ----------
+    names : tuple of str
+        What each output of the estimator is.
+    estimate : numpy.ndarray, shape (k,)
+        The estimator on all the data (NaN where the data give no value).
+    replicates : numpy.ndarray, shape (n_resamples, k)
+        The estimator on each resample of the networks (NaN where a resample gives no value).
+    n_networks : int
+        Distinct networks in the data.
+    n_items : int
+        Data points (avalanches) resampled.
+    undetermined : str
+        Why some estimate or error is NaN; empty when none is.
+    """
+
+    names: tuple
+    estimate: np.ndarray
+    replicates: np.ndarray
+    n_networks: int
+    n_items: int
+    undetermined: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """Whether every estimate and error was determined (see ``undetermined``)."""
+        return not self.undetermined
+
+    @property
+    def errors(self) -> np.ndarray:
+        """Standard error of each output: the spread (ddof 1) of its finite replicates; NaN with
+        fewer than 3 of them. Units of the output."""
+        return np.array([_spread(self.replicates[:, k]) for k in range(len(self.names))])
+
+    @property
+    def n_failed(self) -> int:
+        """Resamples in which some output could not be computed."""
+        return int(np.sum(~np.isfinite(self.replicates).all(axis=1))) if self.replicates.size else 0
+
+    def covariance(self) -> np.ndarray:
+        """Covariance matrix (k, k) of the outputs over the resamples, each pair over the resamples
+        where both are finite (NaN with fewer than 3 such resamples)."""
+        k = len(self.names)
+        out = np.full((k, k), np.nan)
+        for i in range(k):
+            for j in range(k):
+                both = np.isfinite(self.replicates[:, i]) & np.isfinite(self.replicates[:, j])
+                if both.sum() >= 3:
+                    a, b = self.replicates[both, i], self.replicates[both, j]
+                    out[i, j] = float(np.sum((a - a.mean()) * (b - b.mean())) / (a.size - 1))
+        return out
+
+    def interval(self, level=0.95) -> np.ndarray:
+        """Percentile intervals, shape (k, 2), at ``level`` (NaN rows with fewer than 3 replicates)."""
+        level = _validate.real("level", level, minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+        return _percentiles(self.replicates.reshape(-1, len(self.names)), [50 * (1 - level), 50 * (1 + level)])
+
+
+def _spread(values) -> float:
+    values = np.asarray(values, float)
+    values = values[np.isfinite(values)]
+    return float(values.std(ddof=1)) if values.size >= 3 else float("nan")
+
+
+def _percentiles(replicates, q) -> np.ndarray:
+    """Percentiles ``q`` (in %) of each column's finite replicates, shape (k, len(q)); NaN rows with
+    fewer than 3."""
+    out = np.full((replicates.shape[1], len(q)), np.nan)
+    for k in range(replicates.shape[1]):
+        r = replicates[:, k]
+        r = r[np.isfinite(r)]
+        if r.size >= 3:
+            out[k] = np.percentile(r, q)
+    return out
+
+
+def _evaluate(estimator, idx, k):
+    """``estimator(idx)`` as k floats; NaN when the data of ``idx`` do not allow it (ValueError)."""
+    try:
+        out = estimator(idx)
+    except ValueError:
+        return np.full(k, np.nan)
+    out = np.asarray(out, dtype=float).reshape(-1)
+    if out.size != k:
+        raise TypeError(f"the estimator returned {out.size} value(s), expected {k} (one per name)")
+    return out
+
+
+def _labels(name, network):
+    labels = np.asarray(network)
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional (one network label per avalanche), got shape {labels.shape}")
+    if labels.size and not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.bool_)):
+        raise TypeError(f"{name} must hold integer network labels, got dtype {labels.dtype}")
+    return labels.astype(np.int64)
+
+
+def network_bootstrap(network, estimator, *, names, n_resamples=100, rng) -> NetworkBootstrap:
+    """Evaluate ``estimator`` on all the data and on ``n_resamples`` resamples of whole networks.
+
+    Parameters
+    ----------
+    network : array_like of int, shape (n,)
+        The network of each data point (avalanche).
+    estimator : callable
+        ``estimator(idx)`` maps an index array into the data (with repeats: a network drawn twice
+        appears twice) to k numbers; a ValueError means "these data give no value" (NaN).
+    names : sequence of str
+        The k names of its outputs.
+    n_resamples : int
+        Resamples of the networks (≥ 3).
+    rng : numpy.random.Generator
+        Draws the resamples (nothing is drawn with fewer than 3 networks).
+
+    Returns
+    -------
+    NetworkBootstrap
+        Undetermined, with the reason, when there are fewer than 3 networks (no replicates), when
+        the full data give no value of some output, or when fewer than 3 resamples give one.
+
+    Examples
+    --------
+    >>> x = np.arange(100.0)
+    >>> b = network_bootstrap(np.arange(100) // 10, lambda i: [x[i].mean()], names=["mean"], n_resamples=200,
+    ...                       rng=np.random.default_rng(0))
+    >>> float(b.estimate[0]), 5 < float(b.errors[0]) < 12
+    (49.5, True)
+    """
+    labels = _labels("network", network)
+    if not callable(estimator):
+        raise TypeError(f"estimator must be callable, got {type(estimator).__name__}")
+    if isinstance(names, str):
+        raise TypeError(f"names must be a sequence of names, got the string {names!r}")
+    names = tuple(str(n) for n in names)
+    if not names:
+        raise ValueError("names is empty: the estimator must return at least one value")
+    n_resamples = _validate.integer("n_resamples", n_resamples, minimum=3)
+    rng = _validate.rng("rng", rng)
+    k = len(names)
+    estimate = _evaluate(estimator, np.arange(labels.size), k)
+    reps = [_evaluate(estimator, idx, k) for idx in network_resamples(labels, n_resamples, rng)]
+    replicates = np.array(reps, dtype=float).reshape(-1, k)
+    n_networks = int(np.unique(labels).size)
+    reason = _reason(names, estimate, replicates, n_networks, n_resamples)
+    return NetworkBootstrap(names, estimate, replicates, n_networks, int(labels.size), reason)
+
+
+def _reason(names, estimate, replicates, n_networks, n_resamples) -> str:
+    """Why some of ``names`` has no estimate or no error ("" when all have both)."""
+    reasons = []
+    missing = [n for n, v in zip(names, estimate, strict=True) if not np.isfinite(v)]
+    if missing:
+        reasons.append(f"the data give no value of {', '.join(missing)}")
+    few = too_few_networks(n_networks, "a bootstrap over networks")
+    if few:
+        reasons.append(few)
+    else:
+        thin = [n for j, n in enumerate(names) if np.isfinite(replicates[:, j]).sum() < 3]
+        if thin:
+            reasons.append(f"fewer than 3 of {n_resamples} resamples of the networks give {', '.join(thin)}")
+    return "; ".join(reasons)

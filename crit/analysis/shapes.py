@@ -1,4 +1,4 @@
-r"""Mean avalanche shapes as a signature of the universality class.
+r"""Mean avalanche shapes as a signature of the universality class, and the shape exponent γ* over networks.
 
 The mean trace of avalanches of duration T, rescaled as :math:`\langle s(t, T)\rangle T^{1-\gamma}`
 against u = t/T, collapses onto one curve F(u) (:func:`crit.analysis.stats.shape_collapse`). Its form tells
@@ -12,6 +12,10 @@ the two classes apart without any exponent fit of P(S) or P(T) (Laurson et al., 
 Finite durations flatten the ends (a discrete avalanche starts and ends with one active unit, not
 zero), which pulls a below its asymptotic value; compare systems at similar durations.
 
+:func:`shape_bootstrap` gives the exponent γ* of the collapse with its spread over resamples of
+whole networks (:class:`ShapeBootstrap`): the curvature of the collapse error, the authors' error,
+measures how sharp the minimum is, not how much it moves from one draw of the networks to another.
+
 Data without a shape (no duration with enough avalanches, no avalanche that ended, a single mean
 trace) give NaN, not an error: :func:`mean_shapes` returns a collapse with NaN γ and no curves for
 such a system, and :func:`shape_exponent` NaN (the reason is in its docstring's Returns).
@@ -20,12 +24,25 @@ such a system, and :func:`shape_exponent` NaN (the reason is in its docstring's 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
 from crit import _validate
+from crit.analysis.resampling import _labels, _spread, network_resamples, too_few_networks
+from crit.records import Record
+from crit.traces import Traces
 
-__all__ = ["REFERENCE_SHAPES", "WINDOWS", "shape_exponent", "mean_shapes", "shape_exponents", "exact_shape_exponents"]
+__all__ = [
+    "REFERENCE_SHAPES",
+    "WINDOWS",
+    "ShapeBootstrap",
+    "exact_shape_exponents",
+    "mean_shapes",
+    "shape_bootstrap",
+    "shape_exponent",
+    "shape_exponents",
+]
 
 #: Exponent a of F ∝ [u(1 − u)]^a for each class.
 REFERENCE_SHAPES = {"mean-field DP": 1.0, "free BM": 0.5}
@@ -222,3 +239,158 @@ def exact_shape_exponents(*, n_runs=200_000, dmin=20, dmax=80, rng) -> dict:
         "mean-field DP": shape_exponent(shape_collapse(trees.traces, trees.durations, dmin=dmin, dmax=dmax)),
         "free BM": shape_exponent(shape_collapse(walks.traces, walks.durations, dmin=odd(dmin), dmax=odd(dmax))),
     }
+
+
+# ----------------------------------------------------------------------------------------------
+# the shape-collapse exponent over networks
+
+
+@dataclass(frozen=True, eq=False)
+class ShapeBootstrap(Record):
+    """The shape-collapse exponent γ* with its spread over networks.
+
+    Attributes
+    ----------
+    gamma_star : float
+        The exponent that best collapses the mean traces of the ended avalanches of durations
+        [dmin, dmax] (:func:`crit.analysis.stats.shape_collapse`), dimensionless.
+    gamma_star_err : float
+        Its spread over resamples of whole networks.
+    gamma_star_err_curvature : float
+        The authors' error, sqrt(1/(2a)) from the curvature of the collapse error at its minimum.
+    replicates : numpy.ndarray, shape (n_resamples,)
+        γ* of each resample (NaN where fewer than 2 durations keep ``min_count`` avalanches).
+    n_at_edge : int
+        Resamples whose minimum lies at the edge of the γ grid (their γ* is kept, but widen the grid).
+    durations : numpy.ndarray
+        Durations collapsed on all the data (layers).
+    dmin, dmax, min_count, n_grid : int, int, int, int
+    gamma_range : tuple
+    gamma_step : float
+    n_networks, n_resamples : int
+    undetermined : str
+    """
+
+    gamma_star: float
+    gamma_star_err: float
+    gamma_star_err_curvature: float
+    replicates: np.ndarray
+    n_at_edge: int
+    durations: np.ndarray
+    dmin: float
+    dmax: float
+    min_count: int
+    n_grid: int
+    gamma_range: tuple
+    gamma_step: float
+    n_networks: int
+    n_resamples: int
+    undetermined: str = ""
+
+    @property
+    def determined(self) -> bool:
+        """Whether γ* and its error over networks were determined."""
+        return not self.undetermined
+
+
+def _interp_matrix(length, u):
+    """(length, n_u) matrix A with trace @ A = np.interp(u, (arange(length) + 1/2)/length, trace)."""
+    x = (np.arange(length) + 0.5) / length
+    return np.stack([np.interp(u, x, row) for row in np.eye(length)])
+
+
+def shape_bootstrap(rec, *, dmin, dmax, min_count=20, n_grid=50, gamma_range=(1.0, 3.0), gamma_step=0.01,
+                    n_resamples=100, rng) -> ShapeBootstrap:
+    """γ* of the ended avalanches of ``rec`` and its spread over resamples of whole networks.
+
+    The mean trace of each duration is a sum over networks divided by a count over networks, so a
+    resample of the networks reweights per-network sums; each resample is collapsed exactly as
+    :func:`crit.analysis.stats.shape_collapse` collapses the data (same grid, same error), keeping
+    the durations that hold ``min_count`` avalanches in that resample.
+
+    Parameters
+    ----------
+    rec : crit.models.avalanche_record.AvalancheRecord
+        With ``traces`` (one trace of length T per avalanche) and ``network``.
+    dmin, dmax : float
+        Durations collapsed (layers).
+    min_count, n_grid, gamma_range, gamma_step
+        As in :func:`crit.analysis.stats.shape_collapse`.
+    n_resamples : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ShapeBootstrap
+        γ* is NaN, with the reason, when fewer than 2 durations hold ``min_count`` avalanches; its
+        error is NaN with fewer than 3 networks or 3 resamples that collapse.
+    """
+    traces = getattr(rec, "traces", None)
+    if not isinstance(traces, Traces):
+        raise TypeError("rec must be an avalanche record with traces (simulate with record_traces=True)")
+    dmin = _validate.real("dmin", dmin, minimum=0.0)
+    dmax = _validate.real("dmax", dmax, minimum=dmin, strict_min=True)
+    min_count = _validate.integer("min_count", min_count, minimum=1)
+    n_grid = _validate.integer("n_grid", n_grid, minimum=5)
+    n_resamples = _validate.integer("n_resamples", n_resamples, minimum=3)
+    rng = _validate.rng("rng", rng)
+    g0 = _validate.real("gamma_range[0]", gamma_range[0])
+    g1 = _validate.real("gamma_range[1]", gamma_range[1], minimum=g0, strict_min=True)
+    step = _validate.real("gamma_step", gamma_step, minimum=0.0, strict_min=True)
+    durations = _validate.finite_array("rec.durations", rec.durations, allow_empty=True)
+    labels = _labels("rec.network", rec.network)
+    ended = ~np.asarray(rec.survived, bool)
+    collapse, why = _shape_collapse(traces.take(np.flatnonzero(ended)), durations[ended], dmin=dmin, dmax=dmax,
+                                    min_count=min_count, n_grid=n_grid, gamma_range=(g0, g1), gamma_step=step)
+    ids, net = np.unique(labels[ended], return_inverse=True)
+    m = ids.size
+    window = ended & (durations >= dmin) & (durations <= dmax)
+    Ts = np.unique(durations[window])
+    u = (np.arange(n_grid) + 0.5) / n_grid
+    net_of = np.full(labels.size, -1)
+    net_of[np.flatnonzero(ended)] = net
+    sums = np.zeros((m, Ts.size, n_grid))
+    counts = np.zeros((m, Ts.size))
+    for j, T in enumerate(Ts):
+        idx = np.flatnonzero(window & (durations == T))
+        length = int(traces.lengths[idx[0]])
+        if np.any(traces.lengths[idx] != length) or length < 2:
+            continue  # the collapse of the data skips such durations too (or the data raised above)
+        block = traces.values[traces.offsets[idx][:, None] + np.arange(length)]
+        per_net = np.zeros((m, length))
+        np.add.at(per_net, net_of[idx], block)
+        sums[:, j] = per_net @ _interp_matrix(length, u)
+        counts[:, j] = np.bincount(net_of[idx], minlength=m)
+    gammas = np.arange(g0, g1 + step / 2, step)
+    logT = np.log(np.maximum(Ts, 1e-300))
+    per_network = np.bincount(net, minlength=m)
+    reps, at_edge = [], 0
+    for idx in network_resamples(labels[ended], n_resamples, rng):
+        weight = np.bincount(net[idx], minlength=m) / np.maximum(per_network, 1)
+        c = weight @ counts
+        keep = c >= min_count
+        if keep.sum() < 2:
+            reps.append(np.nan)
+            continue
+        means = (np.tensordot(weight, sums, axes=1)[keep]) / c[keep, None]
+        scaled = means[None] * np.exp(-(gammas[:, None, None] - 1.0) * logT[keep][None, :, None])
+        centre = scaled.mean(axis=1, keepdims=True)
+        err = np.sum((scaled - centre) ** 2, axis=(1, 2)) / np.sum(centre**2, axis=(1, 2))
+        j = int(np.argmin(err))
+        at_edge += int(j < 2 or j > gammas.size - 3)
+        reps.append(float(gammas[j]))
+    reps = np.array(reps, dtype=float)
+    reasons = [f"gamma*: {why}"] if why else []
+    if not why:
+        few = too_few_networks(m, "the spread of gamma* over networks")
+        if few:
+            reasons.append(few)
+        elif np.isfinite(reps).sum() < 3:
+            reasons.append(f"fewer than 3 of {n_resamples} resamples of the networks collapse")
+    return ShapeBootstrap(
+        gamma_star=float(collapse.gamma), gamma_star_err=_spread(reps) if not reasons else float("nan"),
+        gamma_star_err_curvature=float(collapse.sigma), replicates=reps, n_at_edge=at_edge,
+        durations=np.asarray(collapse.durations, float), dmin=dmin, dmax=dmax, min_count=min_count, n_grid=n_grid,
+        gamma_range=(g0, g1), gamma_step=step, n_networks=int(m), n_resamples=n_resamples,
+        undetermined="; ".join(reasons),
+    )
