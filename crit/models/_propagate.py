@@ -16,6 +16,12 @@ Layer samplers
     standard normals, ``L E`` has exactly the law of ``X Wᵀ`` — jointly over the batch, and
     independently of every other layer, because W^l meets no other layer. Costs O(B²N + B³)
     instead of O(N²B) plus N² random numbers, so it wins once fewer than about N/2 inputs remain.
+``auto``
+    :func:`layer_sampler`: on a CPU the Gram sampler while fewer than ``GRAM_FRACTION · N`` inputs
+    are alive, else the explicit one; on a GPU always the explicit one. Measured on one H200 at
+    width 500, depth 1000 (engine at commit 5d66a93, float32): explicit 111,717 inputs/s, Gram
+    4,016, per-layer choice 2,335 — batched float64 Cholesky of many small matrices is slow there
+    and checking it needs a host synchronisation every layer, while drawing W is cheap.
 """
 
 from __future__ import annotations
@@ -54,6 +60,21 @@ def _geometric_layers(depth: int) -> set[int]:
         layers.add(int(x))
         x = max(x * math.sqrt(2.0), int(x) + 1)
     return layers
+
+
+def layer_sampler(method: str, device_type: str, alive: int, width: int) -> str:
+    """The sampler of one layer: ``"gram"`` or ``"explicit"``.
+
+    Examples
+    --------
+    >>> layer_sampler("auto", "cpu", 10, 100), layer_sampler("auto", "cpu", 80, 100)
+    ('gram', 'explicit')
+    >>> layer_sampler("auto", "cuda", 10, 100), layer_sampler("gram", "cuda", 10, 100)
+    ('explicit', 'gram')
+    """
+    if method != "auto":
+        return method
+    return "gram" if device_type == "cpu" and alive <= GRAM_FRACTION * width else "explicit"
 
 
 def _gram_layer(x, dead, scale, generator):
@@ -100,8 +121,10 @@ def propagate_random(
 
     def layer(l, x, dead):
         m, b, _ = x.shape
-        use_gram = method == "gram" or (method == "auto" and b <= GRAM_FRACTION * n)
-        h = _gram_layer(x, dead, w_scale, generator) if use_gram else _explicit_layer(x, w_scale, generator)
+        if layer_sampler(method, x.device.type, b, n) == "gram":
+            h = _gram_layer(x, dead, w_scale, generator)
+        else:
+            h = _explicit_layer(x, w_scale, generator)
         if b_scale > 0.0:
             h = h + b_scale * torch.randn(m, 1, n, generator=generator, device=x.device, dtype=x.dtype)
         return h

@@ -245,7 +245,9 @@ def simulate(
     method : {"auto", "explicit", "gram"}
         How a layer is sampled: draw W^l ("explicit"), or draw the product W^l φ(h) for the alive
         inputs directly from its exact Gaussian law ("gram", cheaper once fewer than N/2 inputs
-        are alive); "auto" picks per layer. All three give the same joint law of trajectories.
+        are alive); "auto" picks per layer on a CPU and draws W on a GPU, where the Gram sampler
+        is ~30× slower (:func:`crit.models._propagate.layer_sampler`). All three give the same joint
+        law of trajectories.
     chunk_inputs : int, optional
         Inputs processed together (rounded to whole networks). Default: about 256 MiB of working
         memory on a CPU (at most ~8k inputs), 8 GiB on a GPU. A chunk takes about
