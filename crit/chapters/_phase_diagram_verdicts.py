@@ -1,11 +1,9 @@
-r"""Verdicts and tables of the chapter "Absorbing and active phases" (:mod:`crit.chapters.phase_diagram`
-re-exports them).
+r"""Verdicts of the chapter "Absorbing and active phases" (:mod:`crit.chapters.phase_diagram` re-exports them).
 
 Every result sentence of the page is computed here from the numbers of a
-:class:`~crit.chapters.phase_diagram.PhaseDiagramResults` and their errors, with
+:class:`~crit.chapters.phase_diagram.PhaseDiagramResults` and their errors over networks, with
 :mod:`crit.analysis.verdicts`; the notebook glues the sentences. A sentence the numbers cannot
-decide says "undetermined" and why, and so does a table cell (:class:`crit.book.tables.Undetermined`);
-nothing here raises on valid results.
+decide says "undetermined" and why; nothing here raises on valid results.
 """
 
 from __future__ import annotations
@@ -14,27 +12,40 @@ import math
 
 import numpy as np
 
-from crit.analysis import phases
 from crit.analysis import verdicts as vd
 from crit.analysis.phases import ridge_undetermined
-from crit.book import claims, tables
+from crit.analysis.resampling import jackknife
+from crit.book import claims
 from crit.models import theory
-from crit.seeds import sub_seed
 
 __all__ = [
-    "AUTHORS_PEAK", "authors_verdict", "claim", "order_parameter_verdicts", "peak_shift_trend",
-    "peak_verdict", "peak_width_trend", "peak_widths", "peaks_table", "phases_sentence", "ridge_sharp",
-    "ridge_table", "ridge_verdicts", "surviving_verdict",
+    "AUTHORS_PEAK", "authors_verdict", "claim", "collapse_sentence", "curve_points", "depth_verdicts", "ended_fraction",
+    "exponent_verdicts", "fluctuation_verdict",
+    "map_verdicts", "never_ending_sentence", "order_parameter_verdicts", "phases_sentence", "surviving_verdict",
+    "target_sentence", "tracking_verdict",
 ]
 
-#: σ_w² near which the authors' χ peaked in their notebook.
+#: σ_w² near which the authors' χ peaked in their notebook (width 300, depth 500).
 AUTHORS_PEAK = 1.045
 #: σ_w² step of the authors' grid, linspace(0.95, 1.4, 20): their peak is one of its points.
 _AUTHORS_STEP = (1.4 - 0.95) / 19
+#: Names of the susceptibilities in sentences (Markdown).
+NAMES = {"ended_mean_size": "$\\bar S_{\\rm end}$", "survival_derivative": "$d\\rho/d\\sigma_w^2$"}
+#: A collapse counts as falling on one curve within about its errors when its χ² per point is at most this.
+COLLAPSE_QUALITY = 2.0
 
 
 def _nan_verdict(reason: str) -> vd.Verdict:
     return vd.Verdict("undetermined", f"undetermined: {reason}", math.nan, math.nan, math.nan, reason)
+
+
+def _with_direction(verdict: vd.Verdict, reference: float) -> vd.Verdict:
+    """``verdict`` with "above it" or "below it" added when it differs from ``reference``."""
+    if verdict.outcome != "differs":
+        return verdict
+    side = "above" if verdict.value > reference else "below"
+    return vd.Verdict(verdict.outcome, f"{verdict.text}, {side} it", verdict.value, verdict.error, verdict.z,
+                      verdict.undetermined)
 
 
 def surviving_verdict(scan, row: int, column: int, *, what: str = "$\\rho$") -> vd.Verdict:
@@ -44,14 +55,6 @@ def surviving_verdict(scan, row: int, column: int, *, what: str = "$\\rho$") -> 
     every network; then the counts decide: none of n surviving is "zero" (below the rule-of-three
     bound 3/n at 95%), all of them "positive". Otherwise :func:`crit.analysis.verdicts.sign` on ρ
     and its error over networks.
-
-    Parameters
-    ----------
-    scan : PhaseScan
-    row, column : int
-        Index of σ_b² and of σ_w² in the scan.
-    what : str
-        Name of the quantity in the sentence (Markdown).
 
     Returns
     -------
@@ -71,9 +74,32 @@ def surviving_verdict(scan, row: int, column: int, *, what: str = "$\\rho$") -> 
     return vd.sign(float(rho[row, column]), float(err[row, column]), what=what)
 
 
+def curve_points(refinement):
+    """Every σ_w² of a :class:`~crit.analysis.transition.PeakRefinement` (all rounds, sorted, each once) with
+    the susceptibility and its error there.
+
+    The rounds of a refinement use the same networks and inputs (common random numbers with one
+    seed), so a σ_w² scanned in two rounds has one value.
+    """
+    x, index = np.unique(np.round(refinement.grid, 12), return_index=True)
+    return x, refinement.chi[index], refinement.chi_err[index]
+
+
 def _widest(results):
     width = max(results.sweeps)
     return width, results.sweeps[width]
+
+
+def _interpolate(scan, values, errors, at):
+    """``values`` (row 0 of a scan's grid) and its error linearly interpolated at σ_w² = ``at``
+    (errors of the two neighbours added in quadrature); NaN outside the grid."""
+    x = scan.sigma_w2
+    if not (math.isfinite(at) and x[0] <= at <= x[-1]):
+        return math.nan, math.nan
+    j = int(np.clip(np.searchsorted(x, at), 1, x.size - 1))
+    t = (at - x[j - 1]) / (x[j] - x[j - 1])
+    return (float((1 - t) * values[0, j - 1] + t * values[0, j]),
+            float(np.hypot((1 - t) * errors[0, j - 1], t * errors[0, j])))
 
 
 def order_parameter_verdicts(results) -> dict:
@@ -84,9 +110,8 @@ def order_parameter_verdicts(results) -> dict:
     -------
     dict of str to Verdict
         ``"rho_low"``, ``"rho_high"`` (ρ, :func:`surviving_verdict`), ``"size_low"``, ``"size_high"``
-        (S̄ with its error over networks, :func:`crit.analysis.verdicts.sign`) and ``"rho_one"``
-        (ρ at σ_w² = 1: its grid point, or linear interpolation between the two neighbours,
-        whose errors add in quadrature; undetermined when 1 lies outside the sweep).
+        (S̄ with its error over networks) and ``"rho_one"`` (ρ at σ_w² = 1, interpolated between
+        the two neighbours; undetermined when 1 lies outside the sweep).
     """
     _, s = _widest(results)
     x = s.sigma_w2
@@ -105,22 +130,15 @@ def order_parameter_verdicts(results) -> dict:
         out["rho_one"] = _nan_verdict(f"$\\sigma_w^2 = 1$ lies outside the sweep [{x[0]:g}, {x[-1]:g}]")
     else:
         j = int(np.searchsorted(x, 1.0))
-        t = (1.0 - x[j - 1]) / (x[j] - x[j - 1])
-        rho, err = s.surviving_fraction()
         if s.n_survived[0, j - 1:j + 1].sum() == 0:
             out["rho_one"] = surviving_verdict(s, 0, j, what=what)  # no survivor on either side
         else:
-            out["rho_one"] = vd.sign(float((1 - t) * rho[0, j - 1] + t * rho[0, j]),
-                                     float(np.hypot((1 - t) * err[0, j - 1], t * err[0, j])), what=what)
+            out["rho_one"] = vd.sign(*_interpolate(s, *s.surviving_fraction(), 1.0), what=what)
     return out
 
 
 def phases_sentence(results) -> str:
-    """Markdown: how ρ and S̄ of the widest sweep compare with zero at its two ends (the two phases).
-
-    ρ going from zero at the smallest σ_w² to positive at the largest is the absorbing and the
-    active phase in one sweep; any other pair of outcomes is said as it is.
-    """
+    """Markdown: how ρ and S̄ of the widest sweep compare with zero at its two ends (the two phases)."""
     width, s = _widest(results)
     v = order_parameter_verdicts(results)
     low, high = v["rho_low"].outcome, v["rho_high"].outcome
@@ -134,289 +152,303 @@ def phases_sentence(results) -> str:
             f"{v['rho_low']}, and {v['rho_high']}. The mean size: {v['size_low']}; {v['size_high']}")
 
 
-def _direction(verdict: vd.Verdict, reference: float) -> str:
-    if verdict.outcome != "differs":
-        return str(verdict)
-    return f"{verdict}, {'above' if verdict.value > reference else 'below'} it"
+def target_sentence(results, name: str = "ended_mean_size") -> str:
+    """Markdown: at which widths the refinement of the peak of ``name`` reached its target error 0.2/N,
+    and why not at the others (the last round's reason)."""
+    refined = results.refined if name == "ended_mean_size" else results.refined_survival
+    reached = [n for n in sorted(refined) if refined[n].reached]
+    missed = [n for n in sorted(refined) if not refined[n].reached]
+    why = "; ".join(f"$N = {n}$, after {refined[n].n_rounds} scans: {refined[n].undetermined}" for n in missed)
+    if not reached:
+        return f"The peak of {NAMES[name]} did not reach its target error $0.2/N$ at any width ({why})"
+    head = (f"The peak of {NAMES[name]} reached its target error $0.2/N$ at "
+            + ", ".join(f"$N = {n}$ ({refined[n].n_rounds} scans)" for n in reached))
+    if not missed:
+        return f"{head}, every width of the page"
+    return f"{head}; not at {', '.join(f'$N = {n}$' for n in missed)} ({why})"
 
 
-def peak_verdict(peaks, k: int = -1) -> vd.Verdict:
-    r"""The peak of χ of entry ``k`` of ``peaks`` (:class:`~crit.analysis.phases.Peaks`) against the
-    finite-width critical point σ_{w,c}²(N); the text says "above it" or "below it" when they differ."""
-    width, peak, err, critical = (peaks.width[k], peaks.response_peak[k], peaks.response_err[k],
-                                  peaks.critical[k])
-    if math.isnan(peak):
-        return _nan_verdict(f"the peak of $\\chi$ at $N = {width}$: {peaks.undetermined[k] or 'NaN'}")
-    v = vd.compare(float(peak), float(err), float(critical),
-                   what=f"$\\sigma_w^2$ of the peak of $\\chi$ ($N = {width}$)",
-                   reference_name=f"$\\sigma_{{w,c}}^2({width})$")
-    return vd.Verdict(v.outcome, _direction(v, critical), v.value, v.error, v.z, v.undetermined)
+def _weighted_mean(y, e):
+    ok = np.isfinite(y) & np.isfinite(e) & (e > 0)
+    if ok.sum() < 1:
+        return math.nan, math.nan
+    w = 1 / e[ok] ** 2
+    mean = float(np.sum(w * y[ok]) / w.sum())
+    chi2 = float(np.sum(w * (y[ok] - mean) ** 2)) / max(int(ok.sum()) - 1, 1)
+    return mean, float(np.sqrt(max(chi2, 1.0) / w.sum()))
 
 
-def peak_shift_trend(peaks) -> vd.Verdict:
-    r"""Trend of the shift of the peak of χ above σ_{w,c}²(N) against ln N (weighted by the peak errors)."""
-    return vd.trend(np.log(peaks.width.astype(float)), peaks.response_peak - peaks.critical, peaks.response_err,
-                    what="the shift of the peak of $\\chi$ above $\\sigma_{w,c}^2(N)$", against="$\\ln N$")
+def tracking_verdict(scaling, name: str = "ended_mean_size") -> vd.Verdict:
+    r"""Whether the peak of a susceptibility tracks σ_c(N) + c/N: the trend of N·(peak − σ_c(N)) with ln N.
+
+    "no trend" (the slope is zero within 2 errors) means one c fits every width: the text then gives
+    c, the weighted mean of N·(peak − σ_c(N)), and whether it is zero. "increases" or "decreases"
+    means the shift does not fall as 1/N over these widths. Undetermined with fewer than 3 widths
+    with a peak and an error.
+
+    Parameters
+    ----------
+    scaling : PeakScaling
+        :func:`crit.analysis.transition.peak_scaling` of the refined peaks.
+    name : str
+        Which susceptibility (a key of :data:`NAMES`), for the text.
+    """
+    what = f"$N(\\sigma_{{\\rm peak}} - \\sigma_c(N))$ of {NAMES[name]}"
+    v = vd.trend(np.log(scaling.widths.astype(float)), scaling.scaled_shift, scaling.scaled_shift_err, what=what,
+                 against="$\\ln N$")
+    if not v.determined:
+        return v
+    if v.outcome == "no trend":
+        c, c_err = _weighted_mean(scaling.scaled_shift, scaling.scaled_shift_err)
+        zero = vd.sign(c, c_err, what="$c$")
+        text = (f"{v.text}: the peak follows $\\sigma_c(N) + c/N$ with one $c$ at these widths, and its weighted "
+                f"mean {zero}")
+    else:
+        text = f"{v.text}: the peak's distance from $\\sigma_c(N)$ does not fall as $1/N$ over these widths"
+    return vd.Verdict(v.outcome, text, v.value, v.error, v.z)
 
 
-def _half_width(x, y):
-    """Full width at half maximum of y(x) (linear interpolation of both crossings) and why it is NaN."""
-    if not np.isfinite(y).all():
-        return math.nan, "$\\chi$ is NaN somewhere along the sweep"
-    k = int(np.argmax(y))
-    half = y[k] / 2
-    if not half > 0:
-        return math.nan, "$\\chi$ has no positive maximum"
-    left, right = np.flatnonzero(y[:k] < half), np.flatnonzero(y[k + 1:] < half)
-    if not left.size:
-        return math.nan, f"$\\chi$ stays above half its maximum down to the smallest $\\sigma_w^2$ ({x[0]:g})"
-    if not right.size:
-        return math.nan, f"$\\chi$ stays above half its maximum up to the largest $\\sigma_w^2$ ({x[-1]:g})"
-    i, j = left[-1], k + 1 + right[0]
-    lo = x[i] + (half - y[i]) * (x[i + 1] - x[i]) / (y[i + 1] - y[i])
-    hi = x[j - 1] + (y[j - 1] - half) * (x[j] - x[j - 1]) / (y[j - 1] - y[j])
-    return float(hi - lo), ""
-
-
-def peak_widths(sweeps: dict, *, rng, n_resamples: int = 200):
-    """Full width at half maximum of χ = dS̄/dσ_w² of every sweep (σ_w²), with a parametric bootstrap error.
-
-    χ is redrawn from N(χ, err²) ``n_resamples`` times, as for the peak positions. The width is
-    undetermined (NaN, with the reason) where χ does not fall below half its maximum on both sides
-    within the sweep; its error where fewer than half the redraws do.
+def exponent_verdicts(scaling, name: str = "ended_mean_size") -> dict:
+    r"""1/ν and γ/ν of the finite-size scaling of a susceptibility's peaks against the random-walk
+    expectation at fixed L/N (both 1; see the methods page).
 
     Returns
     -------
-    (widths, fwhm, err, reasons) : tuple
-        Widths N (increasing), the full widths and their errors (units of σ_w²), and per width why
-        they are NaN (``""`` where determined).
+    dict of str to Verdict
+        ``"inv_nu"`` (peak − 1 ∝ N^{−1/ν}) and ``"gamma_over_nu"`` (height ∝ N^{γ/ν}); undetermined
+        with the fit's reason where it gave NaN.
     """
-    widths = sorted(sweeps)
-    fwhm, err, reasons = np.full(len(widths), np.nan), np.full(len(widths), np.nan), []
-    for n, width in enumerate(widths):
-        s = sweeps[width]
-        chi, chi_err = s.response_susceptibility()
-        fwhm[n], reason = _half_width(s.sigma_w2, chi[0])
-        draws = chi[0] + chi_err[0] * rng.standard_normal((n_resamples, s.sigma_w2.size))
-        if not reason:
-            if not np.isfinite(chi_err[0]).all():
-                reason = "the error of $\\chi$ is NaN (fewer than 3 networks)"
-            else:
-                found = np.array([_half_width(s.sigma_w2, d)[0] for d in draws])
-                ok = np.isfinite(found)
-                if ok.sum() < n_resamples / 2:
-                    reason = f"half the maximum is crossed on both sides in only {ok.sum()} of {n_resamples} redraws"
-                else:
-                    err[n] = found[ok].std(ddof=1)
-        reasons.append(reason)
-    return np.array(widths), fwhm, err, tuple(reasons)
+    out = {}
+    for key, value, err, what in (("inv_nu", scaling.inv_nu, scaling.inv_nu_err, "$1/\\nu$"),
+                                  ("gamma_over_nu", scaling.gamma_over_nu, scaling.gamma_over_nu_err,
+                                   "$\\gamma/\\nu$")):
+        what = f"{what} of {NAMES[name]}"
+        if not math.isfinite(value):
+            out[key] = _nan_verdict(f"{what}: {scaling.undetermined or 'NaN'}")
+        else:
+            out[key] = vd.compare(float(value), float(err), 1.0, what=what,
+                                  reference_name="the random-walk value at fixed $L/N$")
+    return out
 
 
-def peak_width_trend(results) -> vd.Verdict:
-    r"""Trend of the full width at half maximum of χ (:func:`peak_widths` of the sweeps) against ln N."""
-    widths, fwhm, err, reasons = peak_widths(results.sweeps, rng=np.random.default_rng(
-        sub_seed(results.seed, "peak widths")))
-    what = "the full width at half maximum of $\\chi$"
-    v = vd.trend(np.log(widths.astype(float)), fwhm, err, what=what, against="$\\ln N$")
-    if v.determined:
-        return v
-    why = "; ".join(f"$N = {w}$: {r}" for w, r in zip(widths, reasons) if r)
-    return _nan_verdict(f"{v.undetermined}" + (f" ({why})" if why else ""))
+def collapse_sentence(collapse) -> str:
+    r"""Markdown: how well the S̄_end curves fall on one curve when rescaled with the fitted exponents.
+
+    The measure is :attr:`crit.analysis.transition.CurveCollapse.quality`, the χ² per point of the
+    pairwise differences on their overlaps; at most :data:`COLLAPSE_QUALITY` counts as one curve
+    within about the errors (the points of a curve are correlated, so this is a scale, not a test).
+    """
+    if not collapse.determined:
+        return f"The collapse is undetermined: {collapse.undetermined}"
+    q = collapse.quality
+    head = (f"Rescaled with $1/\\nu = {collapse.inv_nu:.2f}$ and $\\gamma/\\nu = {collapse.gamma_over_nu:.2f}$, "
+            f"the curves of {collapse.widths.size} widths differ on their overlaps ({collapse.n_pairs} pairs) by "
+            f"$\\chi^2$ per point {q:.2g}")
+    if q <= COLLAPSE_QUALITY:
+        return f"{head}, at most {COLLAPSE_QUALITY:g}: they fall on one curve within about their errors"
+    return f"{head}, above {COLLAPSE_QUALITY:g}: they do not fall on one curve within their errors"
 
 
-def _local_step(x, peak):
-    """σ_w² spacing of the grid ``x`` at ``peak`` (NaN for a NaN peak)."""
+def fluctuation_verdict(results) -> vd.Verdict:
+    r"""Trend of the largest χ_F = N·Var_networks(ρ) on the first grid of every width against ln N.
+
+    The height is the largest value of the grid (χ_F is not refined), its error the jackknife error
+    over networks at that point. The methods page gives the expectation: no growth with N at the
+    transition when β/ν = 1/2.
+    """
+    widths = sorted(results.sweeps)
+    heights, errors = np.full(len(widths), np.nan), np.full(len(widths), np.nan)
+    for k, n in enumerate(widths):
+        chi, err = results.sweeps[n].fluctuation_susceptibility()
+        if np.isfinite(chi[0]).any():
+            j = int(np.nanargmax(chi[0]))
+            heights[k], errors[k] = chi[0, j], err[0, j]
+    return vd.trend(np.log(np.array(widths, float)), heights, errors, against="$\\ln N$",
+                    what="The largest $\\chi_F$ of the first grid")
+
+
+def _never_ending_share(scan, column):
+    """Share of the summed size of the recorded avalanches at grid point ``column`` carried by the
+    never-ending ones, and its jackknife error over networks (NaN where nothing had a size)."""
+    total, ended = scan.sum_size[0, column], scan.sum_size_ended[0, column]
+    if not total.sum() > 0:
+        return math.nan, math.nan
+    share, err = jackknife(lambda t, e: 1 - e.sum(-1) / np.where(t.sum(-1) > 0, t.sum(-1), np.nan), total, ended)
+    return float(share), float(err)
+
+
+def never_ending_sentence(results, k: int = -1) -> str:
+    r"""Markdown: where the authors' χ = dS̄/dσ_w² peaks at width entry ``k`` (default the widest),
+    against the peaks of S̄_end and of dρ/dσ_w², and what the never-ending avalanches are there.
+
+    At the grid point of the first sweep nearest χ's peak: ρ (interpolated at the peak) and the share
+    of the summed size carried by the avalanches that never end, each with its error over networks.
+    """
+    p = results.peaks
+    width = int(p.width[k])
+    peak, err = float(p.response_peak[k]), float(p.response_err[k])
     if not math.isfinite(peak):
-        return math.nan
-    j = int(np.clip(np.searchsorted(x, peak), 1, x.size - 1))
-    return float(x[j] - x[j - 1])
+        return f"At $N = {width}$ the peak of $\\chi$ is undetermined: {p.undetermined[k] or 'NaN'}"
+    parts = []
+    for name, refined in (("ended_mean_size", results.refined), ("survival_derivative", results.refined_survival)):
+        r = refined[width]
+        ref_name = f"the peak of {NAMES[name]}"
+        if not (math.isfinite(r.peak) and math.isfinite(r.peak_err)):
+            parts.append(f"{ref_name} is undetermined ({r.undetermined})")
+            continue
+        what = "the same peak of $\\chi$" if parts else "the peak of $\\chi$"
+        v = vd.compare(peak, err, r.peak, r.peak_err, what=what, reference_name=ref_name)
+        parts.append(str(_with_direction(v, r.peak)))
+    scan = results.sweeps[width]
+    rho = vd.sign(*_interpolate(scan, *scan.surviving_fraction(), peak), what="$\\rho$")
+    column = int(np.argmin(np.abs(scan.sigma_w2 - peak)))
+    share, share_err = _never_ending_share(scan, column)
+    carried = (f"the avalanches that never end carry {vd.fmt(100 * share, 100 * share_err)} % of the summed size at "
+               f"$\\sigma_w^2 = {scan.sigma_w2[column]:g}$" if math.isfinite(share)
+               else "no avalanche had a size there")
+    return f"At $N = {width}$, {parts[0]}; and {parts[1]}. At that peak {rho}, and {carried}"
 
 
-def ridge_sharp(sigma_w2, ridge_peak, ridge_err) -> np.ndarray:
-    """Per σ_b² row of a map, whether its ridge is located to better than one grid step: its
-    bootstrap error is below the σ_w² spacing of the grid ``sigma_w2`` at the ridge (False where
-    either is NaN)."""
-    x = np.asarray(sigma_w2, float)
-    return np.array([bool(e < _local_step(x, p)) for p, e in zip(ridge_peak, ridge_err)], dtype=bool)
+def depth_verdicts(results) -> dict:
+    r"""How the peaks move with the depth L at the fixed width of the depth sweep.
+
+    Returns
+    -------
+    dict of str to Verdict
+        ``"ended"``: trend of the refined S̄_end peak's distance from σ_c(N) with ln L; ``"response"``:
+        trend of the authors' χ peak (first grid) with ln L. Undetermined with fewer than 3 depths.
+    """
+    depths = np.array(sorted(results.depth_refined), float)
+    width = results.settings.depth_width
+    critical = float(theory.finite_width_critical_sigma_w2(width))
+    ended = np.array([results.depth_refined[d].peak - critical for d in sorted(results.depth_refined)])
+    ended_err = np.array([results.depth_refined[d].peak_err for d in sorted(results.depth_refined)])
+    chi = np.array([results.depth_peaks[d].response_peak[0] for d in sorted(results.depth_peaks)])
+    chi_err = np.array([results.depth_peaks[d].response_err[0] for d in sorted(results.depth_peaks)])
+    return {
+        "ended": vd.trend(np.log(depths), ended, ended_err, against="$\\ln L$",
+                          what=f"At $N = {width}$ the distance of the peak of {NAMES['ended_mean_size']} from "
+                               "$\\sigma_c(N)$"),
+        "response": vd.trend(np.log(depths), chi, chi_err, against="$\\ln L$",
+                             what=f"the peak of $\\chi$ at $N = {width}$"),
+    }
 
 
-def _sharp_row(sigma_w2, ridge_peak, ridge_err) -> int:
-    """The strongest drive (row) up to which every row is located to better than a grid step; -1 when
-    not even the first is."""
-    sharp = ridge_sharp(sigma_w2, ridge_peak, ridge_err)
-    return sharp.size - 1 if sharp.all() else int(np.argmin(sharp)) - 1
+def ended_fraction(scan):
+    """Fraction of the inputs that ended within the depth (1 − ρ) at every σ_w² of row 0 of ``scan``."""
+    return 1 - scan.n_survived[0].sum(-1) / np.maximum(scan.n_in[0].sum(-1), 1)
 
 
-def ridge_verdicts(results) -> dict:
-    r"""The sentences on the ridge of the (σ_w², σ_b²) map.
+def _map_rows(results):
+    """Per row of the map: (h, peak, err, reason, largest fraction ended over the grid, out_of_range).
+
+    A row is out of range when no recorded avalanche ended at any σ_w² of its grid: S̄_end, the
+    susceptibility of the quasi-critical line, has nothing to average there.
+    """
+    rows = []
+    for h, scan, r in zip(results.map_drives, results.map_scans, results.map_refined, strict=True):
+        out = not scan.n_ended[0].any()
+        sent, survived = int(scan.n_in[0].sum()), int(scan.n_survived[0].sum())
+        reason = (f"no recorded avalanche ended at any of the row's {scan.sigma_w2.size} values of $\\sigma_w^2$ "
+                  f"({survived:,} of the {sent:,} inputs sent over the row survived the whole depth)" if out
+                  else r.undetermined)
+        rows.append((float(h), float(r.peak), float(r.peak_err), reason, float(ended_fraction(scan).max()), out))
+    return rows
+
+
+def map_verdicts(results) -> dict:
+    r"""The sentences on the map in (σ_w², h).
 
     Returns
     -------
     dict of str to Verdict or str
-        ``"zero"``: the undriven ridge against σ_{w,c}²(N) of the map's width (Verdict);
-        ``"sharp"``: up to which drive the ridge is located to better than one grid step, where it
-        lies and how it compares with the mean-field line χ₁ = 1 there (str);
-        ``"strong"``: whether the ridge of the strongest drive is located within a grid step, how
-        flat χ is along that row, and whether ρ is positive there at the smallest σ_w² (str).
+        ``"range"``: which rows are out of range (no input ended anywhere on their grid) and which rows
+        have no located peak, and why (str); ``"line"``: the quasi-critical σ_w² at the strongest drive
+        where it is located (a finite peak and error) against the undriven row's (Verdict, with the
+        side); ``"mean_field"``: the same against the mean-field line χ₁ = 1 at that drive.
     """
-    m, peak, err, mf = results.map, results.map_ridge_peak, results.map_ridge_err, results.map_mean_field
-    chi, _ = m.response_susceptibility()
-    why = ridge_undetermined(chi)
-    critical = float(theory.finite_width_critical_sigma_w2(m.width))
-
-    def located(row):
-        if math.isnan(peak[row]):
-            return _nan_verdict(f"the ridge at $\\sigma_b^2 = {m.sigma_b2[row]:g}$: {why[row]}")
-        return None
-
-    out = {"zero": located(0)}
-    if out["zero"] is None:
-        v = vd.compare(float(peak[0]), float(err[0]), critical, what="The undriven ridge",
-                       reference_name=f"$\\sigma_{{w,c}}^2({m.width})$")
-        out["zero"] = vd.Verdict(v.outcome, _direction(v, critical), v.value, v.error, v.z, v.undetermined)
-
-    sharp = _sharp_row(m.sigma_w2, peak, err)
-    step = [_local_step(m.sigma_w2, p) for p in peak]
-    if np.isnan(err).all():
-        out["sharp"] = f"undetermined: the ridge errors are NaN ({m.undetermined or 'no peak to locate'})"
-    elif sharp < 0:
-        out["sharp"] = (f"Even at $\\sigma_b^2 = 0$ the ridge error ({vd.fmt(err[0])}) is not below the local "
-                        f"grid step ({step[0]:.3f}), so no row of the map is located to better than one step")
-    elif sharp == 0 and m.sigma_b2.size == 1:
-        out["sharp"] = "The map has no driven row ($\\sigma_b^2 > 0$) to locate a ridge in"
-    elif sharp == 0:
-        out["sharp"] = (f"Only the undriven ridge is located to better than one grid step; at $\\sigma_b^2 = "
-                        f"{m.sigma_b2[1]:g}$ the error ({vd.fmt(err[1])}) is not below the local step "
-                        f"({step[1]:.3f})")
+    rows = _map_rows(results)
+    out_of_range = [h for h, _, _, _, _, out in rows if out]
+    lost = [f"$h = {h:g}$ ({why})" for h, p, _, why, _, out in rows if not out and not math.isfinite(p)]
+    if out_of_range:
+        text = ("Out of range: " + "; ".join(f"at $h = {h:g}$ {why}" for h, _, _, why, _, out in rows if out)
+                + f", so {'this row has' if len(out_of_range) == 1 else 'these rows have'} no quasi-critical point")
     else:
-        v = vd.compare(float(peak[sharp]), float(err[sharp]), float(mf[sharp]),
-                       what="its position", reference_name="the mean-field line $\\chi_1 = 1$")
-        out["sharp"] = (f"Up to $\\sigma_b^2 = {m.sigma_b2[sharp]:g}$ every ridge error is below the local grid "
-                        f"step (at that drive {vd.fmt(err[sharp])} against {step[sharp]:.3f}), so the ridge is "
-                        f"located to better than one step; {_direction(v, float(mf[sharp]))}")
-
-    last = m.sigma_b2.size - 1
-    head = f"At the strongest drive, $\\sigma_b^2 = {m.sigma_b2[last]:g}$,"
-    if math.isnan(peak[last]) or math.isnan(err[last]):
-        ridge = f"{head} the ridge is undetermined ({why[last] or 'its error is NaN'})"
-    elif err[last] < step[last]:
-        ridge = (f"{head} the ridge error ({vd.fmt(err[last])}) is below the local grid step "
-                 f"({step[last]:.3f}): its maximum is located within a step")
+        text = "Every row holds avalanches that end"
+    if lost:
+        text += f"; rows with ended avalanches but no located peak: {'; '.join(lost)}"
+    out = {"range": text}
+    located = [(h, p, e, k) for k, (h, p, e, _, _, _) in enumerate(rows) if math.isfinite(p) and math.isfinite(e)]
+    undriven = [row for row in located if row[0] == 0]
+    driven = [row for row in located if row[0] > 0]
+    if not driven:
+        out["line"] = out["mean_field"] = _nan_verdict("no driven row ($h > 0$) has a located peak")
+        return out
+    h, peak, err, k = driven[-1]
+    what = f"At $h = {h:g}$ the quasi-critical $\\sigma_w^2$"
+    if undriven:
+        _, p0, e0, _ = undriven[0]
+        out["line"] = _with_direction(vd.compare(peak, err, p0, e0, what=what,
+                                                 reference_name="the peak without drive"), p0)
     else:
-        ridge = (f"{head} the ridge error (± {err[last]:.2g}) is not below the local grid step "
-                 f"({step[last]:.3f}): its maximum is not located within a step")
-    flat = ""
-    if np.isfinite(chi[[0, last]]).all() and (chi[[0, last]].max(axis=1) > 0).all():
-        low = 100 * chi[[0, last]].min(axis=1) / chi[[0, last]].max(axis=1)
-        flat = (f"; the smallest $\\chi$ of that row is {low[1]:.2g}% of its largest, against {low[0]:.2g}% "
-                "without drive")
-    rho = surviving_verdict(m, last, 0, what=f"$\\rho({m.sigma_w2[0]:g})$")
-    alive = ", so there the drive, not $\\sigma_w^2$, keeps the activity alive" if rho.outcome == "positive" else ""
-    out["strong"] = f"{ridge}{flat}. At that drive {rho}{alive}"
+        out["line"] = _nan_verdict("the undriven row ($h = 0$) has no located peak")
+    mean_field = float(results.map_mean_field[k])
+    out["mean_field"] = _with_direction(vd.compare(peak, err, mean_field, what=what,
+                                                   reference_name="the mean-field line $\\chi_1 = 1$"), mean_field)
     return out
 
 
 def authors_verdict(results) -> vd.Verdict | str:
-    r"""The peak of χ of the authors' scan rerun here against theirs (σ_w² ≈ 1.045), or why it was not rerun.
-
-    Their peak is a point of their grid (step 0.45/19 of σ_w²), so it is given the error of a
-    position known to one step, step/√12.
-    """
+    r"""The peak of χ of the authors' scan rerun here against theirs (σ_w² ≈ 1.045 at width 300, depth
+    500), or why it was not rerun. Their peak is a point of their grid (step 0.45/19), so it is given
+    the error of a position known to one step, step/√12."""
     if results.authors is None:
         return (f"This build did not rerun it: the settings it ran with (`{results.settings.profile}` profile) "
                 "have `authors_run = False`")
     if results.authors_peak is None or math.isnan(results.authors_peak):
         return _nan_verdict("the peak of $\\chi$ of the authors' scan: "
                             + ridge_undetermined(results.authors.response_susceptibility()[0])[0])
-    reference_err = _AUTHORS_STEP / math.sqrt(12)
     err = math.nan if results.authors_err is None else float(results.authors_err)
-    v = vd.compare(float(results.authors_peak), err, AUTHORS_PEAK, reference_err,
+    v = vd.compare(float(results.authors_peak), err, AUTHORS_PEAK, _AUTHORS_STEP / math.sqrt(12),
                    what="The peak of $\\chi$ of the rerun", reference_name="the authors' peak")
-    return vd.Verdict(v.outcome, _direction(v, AUTHORS_PEAK), v.value, v.error, v.z, v.undetermined)
+    return _with_direction(v, AUTHORS_PEAK)
 
 
 _CLAIM = ("Random deep networks have an absorbing and an active phase with a susceptibility peak between them; "
-          "with biases a quasi-critical ridge replaces the transition.")
+          "with biases a quasi-critical line replaces the transition.")
 
 
 def claim(results) -> claims.Claim:
-    """The page's claim (claim 1 of the paper) and the verdict its numbers give.
+    r"""The page's claim (claim 1 of the paper) and the verdict its numbers give.
 
-    "reproduced" when, for the widest sweep, ρ is zero within its errors at the smallest σ_w² and
-    positive at the largest, the peak of χ is located (a finite error, strictly inside the sweep),
-    and the ridge of the map is located to better than one grid step at a drive σ_b² > 0;
-    "partly reproduced" when the phases show but one of the others does not; "not reproduced" when
-    ρ is not zero-then-positive; "undetermined" when ρ cannot be told zero or positive.
+    "reproduced" when, for the widest sweep, ρ is zero at the smallest σ_w² and positive at the
+    largest, the peak of S̄_end tracks σ_c(N) + c/N (:func:`tracking_verdict`: no trend of
+    N·(peak − σ_c(N)) with ln N), and the quasi-critical line is located at a drive h > 0 where
+    avalanches end; "partly reproduced" when the phases show but the peak does not track σ_c(N) or
+    no driven row is located; "not reproduced" when ρ is not zero-then-positive; "undetermined" when
+    ρ cannot be told zero or positive, or the tracking cannot be decided.
     """
-    width, s = _widest(results)
+    width, _ = _widest(results)
     v = order_parameter_verdicts(results)
-    peak = peak_verdict(results.peaks)
-    p = results.peaks
-    key = (f"peak of $\\chi$ at $N = {width}$: $\\sigma_w^2 =$ {vd.fmt(p.response_peak[-1], p.response_err[-1])}"
-           f" ($\\sigma_{{w,c}}^2(N) = {p.critical[-1]:.4f}$)")
-    located = peak.determined and s.sigma_w2[0] < p.response_peak[-1] < s.sigma_w2[-1]
-    sharp = _sharp_row(results.map.sigma_w2, results.map_ridge_peak, results.map_ridge_err)
-    driven = sharp >= 1
-    ridge = ("the ridge of the map is located to better than one grid step up to "
-             f"$\\sigma_b^2 = {results.map.sigma_b2[sharp]:g}$" if driven
-             else "the ridge of the map is not located to better than one grid step at any drive $\\sigma_b^2 > 0$")
-    where = str(peak)
-    if peak.determined and not located:
-        where = f"the peak of $\\chi$ lies at the edge of the sweep, so it is not located ({peak})"
-    reason = f"Widest sweep ($N = {width}$): {v['rho_low']}, and {v['rho_high']}; {where}; {ridge}."
+    tracking = tracking_verdict(results.scaling)
+    r = results.refined[width]
+    critical = float(theory.finite_width_critical_sigma_w2(width))
+    key = (f"peak of $\\bar S_{{\\rm end}}$ at $N = {width}$: $\\sigma_w^2 =$ {vd.fmt(r.peak, r.peak_err)} "
+           f"($\\sigma_c(N) = {critical:.4f}$)")
+    line = map_verdicts(results)["mean_field"]
+    driven = line.determined
+    where = (f"the quasi-critical line is located at a drive $h > 0$ ({line.text[0].lower()}{line.text[1:]})" if driven
+             else f"no quasi-critical point is located under drive ({line.undetermined})")
+    reason = f"Widest sweep ($N = {width}$): {v['rho_low']}, and {v['rho_high']}; {tracking}; {where}."
     outcomes = (v["rho_low"].outcome, v["rho_high"].outcome)
     if "undetermined" in outcomes:
         verdict = "undetermined"
     elif outcomes != ("zero", "positive"):
         verdict = "not reproduced"
-    elif located and driven:
+    elif not tracking.determined:
+        verdict = "undetermined"
+    elif tracking.outcome == "no trend" and driven:
         verdict = "reproduced"
     else:
         verdict = "partly reproduced"
     return claims.Claim(1, _CLAIM, verdict, reason, key, results.settings.profile, "phase_diagram")
-
-
-# --- tables ---------------------------------------------------------------------------------------------------
-
-def _cell(value, err, reason, digits=3):
-    """``value ± err``, or an :class:`~crit.book.tables.Undetermined` cell with ``reason`` when either is NaN."""
-    if value is None or np.isnan(value):
-        return tables.Undetermined(reason or "NaN")
-    if err is not None and np.isnan(err):
-        return tables.Undetermined(f"{value:.{digits}f} with an undetermined error: {reason or 'its error is NaN'}")
-    return tables.fmt(value, err, digits=digits)
-
-
-def peaks_table(peaks: phases.Peaks, *, heights: bool = True) -> str:
-    """Markdown table of the peaks of χ and χ_F (σ_w², with errors) against the width, with σ_{w,c}²(N).
-
-    ``heights`` adds the height of χ_F (dimensionless). A peak or error the data could not give is an
-    undetermined cell, with the reason under the table.
-    """
-    headers = ["width $N$", "depth", "$\\sigma^2_{w,c}(N)$", "peak of $\\chi$", "peak of $\\chi_F$"]
-    why = peaks.undetermined or ("",) * peaks.width.size
-    rows = [[int(peaks.width[k]), int(peaks.depth[k]), tables.fmt(peaks.critical[k], digits=4),
-             _cell(peaks.response_peak[k], peaks.response_err[k], why[k]),
-             _cell(peaks.fluctuation_peak[k], peaks.fluctuation_err[k], why[k])]
-            + ([_cell(peaks.fluctuation_height[k], None, why[k], digits=2)] if heights else [])
-            for k in range(peaks.width.size)]
-    return tables.markdown(headers + (["height of $\\chi_F$"] if heights else []), rows)
-
-
-def ridge_table(results) -> str:
-    """Markdown table of the ridge of χ (σ_w², with error), the σ_w² step of the map's grid there
-    (:func:`ridge_sharp`: the ridge is located to better than a step when its error is below it) and
-    the mean-field line χ₁ = 1, for every σ_b² of the map."""
-    m = results.map
-    why = ridge_undetermined(m.response_susceptibility()[0])
-    sharp = ridge_sharp(m.sigma_w2, results.map_ridge_peak, results.map_ridge_err)
-    rows = []
-    for k, (b, p, e, mf) in enumerate(zip(m.sigma_b2, results.map_ridge_peak, results.map_ridge_err,
-                                          results.map_mean_field)):
-        if np.isnan(p):
-            step = tables.Undetermined(why[k])
-        else:
-            j = int(np.clip(np.searchsorted(m.sigma_w2, p), 1, m.sigma_w2.size - 1))
-            step = f"{m.sigma_w2[j] - m.sigma_w2[j - 1]:.3f} ({'error below it' if sharp[k] else 'error not below it'})"
-        rows.append([f"{b:g}", _cell(p, e, why[k] or m.undetermined), step, tables.fmt(mf, digits=3)])
-    return tables.markdown(["$\\sigma_b^2$", "ridge $\\sigma_w^2$", "grid step there", "mean field $\\chi_1=1$"], rows)
