@@ -303,3 +303,11 @@ def test_the_records_save_and_load_with_their_parameters(tmp_path):
     assert np.array_equal(back.grid, r.grid) and np.array_equal(back.round_at_edge, r.round_at_edge)
     s = transition.peak_scaling([32, 64], [1.07, 1.04], [0.005, 0.004], [33.0, 51.0], [4.0, 7.0])
     assert transition.PeakScaling.load(s.save(tmp_path / "fss.npz")).inv_nu == s.inv_nu
+
+
+def test_two_coarse_grids_that_agree_do_not_reach_the_target():
+    """Two rounds whose peaks agree and whose errors are below the target still do not resolve the vertex
+    when the grid step is many targets wide."""
+    rounds = [(1.065, 0.002, 9.0, 0.1, False), (1.0652, 0.002, 9.0, 0.1, False)]
+    assert "grid step" in transition._not_reached(rounds, 0.003, "", step=0.05)
+    assert transition._not_reached(rounds, 0.003, "", step=0.01) == ""

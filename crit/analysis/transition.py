@@ -91,7 +91,9 @@ def _curve(scan, name, errors=True):
 def locate_peak(sigma_w2, chi):
     """Vertex of the least-squares parabola through the maximum of χ and two neighbours on each side.
 
-    Points where χ is NaN (undetermined) are left out first.
+    On a grid as coarse as the peak is wide the parabola is flatter than the peak and its height
+    is biased low (:func:`refine_peak` does not call such a grid resolved). Points where χ is NaN
+    (undetermined) are left out first.
 
     Parameters
     ----------
@@ -259,7 +261,8 @@ def refine_peak(run, sigma_w2, *, target, susceptibility="ended_mean_size", rng,
       grid is biased by the shape of the curve, a bias the error over networks does not see (on a
       grid as coarse as the peak is wide the vertex lies several errors off); each round at least
       halves the step, so the bias falls from round to round and a small move says it is small.
-      So the target needs at least two rounds.
+      So the target needs at least two rounds, and
+    - the grid step is at most :data:`MAX_STEP_IN_TARGETS` targets.
 
     Otherwise the next round scans ``points`` values centred on the peak, of half-span
     max(3 × peak error, 2 × the current step), never wider than the current grid (when the peak was
@@ -319,7 +322,7 @@ def refine_peak(run, sigma_w2, *, target, susceptibility="ended_mean_size", rng,
             break
         peak_err, height_err, err_reason = _round_errors(scan, name, row, rng, n_resamples)
         rounds.append((peak, peak_err, height, height_err, at_edge))
-        reason = _not_reached(rounds, target, err_reason)
+        reason = _not_reached(rounds, target, err_reason, step=float(np.median(np.diff(x))))
         if not reason:
             why = ""
             break
@@ -348,8 +351,13 @@ def refine_peak(run, sigma_w2, *, target, susceptibility="ended_mean_size", rng,
     )
 
 
-def _not_reached(rounds, target, err_reason):
-    """Why the last of ``rounds`` does not end the refinement; empty when it does."""
+#: A grid whose step exceeds this many targets does not resolve the vertex to the target, however well
+#: two such grids agree.
+MAX_STEP_IN_TARGETS = 4.0
+
+
+def _not_reached(rounds, target, err_reason, *, step):
+    """Why the last of ``rounds`` (on a grid of median ``step``) does not end the refinement; empty when it does."""
     peak, peak_err, _, _, at_edge = rounds[-1]
     if err_reason:
         return err_reason
@@ -359,6 +367,9 @@ def _not_reached(rounds, target, err_reason):
         return f"the peak's error {peak_err:.3g} is above the target {target:.3g}"
     if len(rounds) < 2 or rounds[-2][4]:
         return "the peak has not yet been located on a grid centred on it"
+    if step > MAX_STEP_IN_TARGETS * target:
+        return (f"the grid step {step:.3g} is above {MAX_STEP_IN_TARGETS:g} × the target: two such grids can agree "
+                "by chance")
     change, tolerance = abs(peak - rounds[-2][0]), max(target / 2, np.hypot(peak_err, rounds[-2][1]))
     if not change <= tolerance:
         return (f"the peak moved by {change:.3g} from the previous grid (tolerance {tolerance:.3g}): the grid does "
