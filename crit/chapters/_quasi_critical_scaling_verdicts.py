@@ -1,110 +1,139 @@
 """Verdicts of the chapter "quasi-critical scaling" (:mod:`crit.chapters.quasi_critical_scaling` re-exports them).
 
 Each function turns numbers of the chapter's
-:class:`~crit.chapters.quasi_critical_scaling.QuasiCriticalScalingResults` and their network-bootstrap
-errors into the Markdown sentence the page glues (:mod:`crit.analysis.verdicts`); a comparison the
-numbers cannot make is undetermined, with the reason, and never raises. :func:`verdicts` collects
-every sentence of the page under the glue name the notebook gives it.
+:class:`~crit.chapters.quasi_critical_scaling.QuasiCriticalScalingResults` and their errors over
+networks into the Markdown sentence the page glues (:mod:`crit.analysis.verdicts`, and the verdicts of
+:mod:`crit.analysis.bootstrap`, :mod:`crit.analysis.drive_lines` and
+:mod:`crit.analysis.threshold_and_disorder`); a comparison the numbers cannot make is undetermined,
+with the reason, and never raises. :func:`verdicts` collects every sentence of the page under the
+glue name the notebook gives it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crit.analysis import crackling
+from crit.analysis import bootstrap, crackling, drive_lines, threshold_and_disorder
 from crit.analysis import verdicts as vd
 from crit.analysis.verdicts import Verdict
+from crit.chapters._quasi_critical_scaling_point import LR_FIELDS
 
 if TYPE_CHECKING:
     from crit.chapters.quasi_critical_scaling import QuasiCriticalScalingResults
 
 __all__ = [
-    "abbm_line", "change", "conventions", "crackling_relation", "drift", "goodness_of_fit", "likelihood_ratios",
-    "precision", "reference_classes", "ridge_errors", "ridge_ratio", "ridge_relation", "verdicts",
+    "AUTHORS_SIZES", "RESOLUTION", "abbm_line", "crackling_test", "crackling_tests", "separation_verdicts", "verdicts",
 ]
 
-_FITS = {"authors": "the authors' fits", "ours": "our fits"}
-_SYMBOL = {"tau_s": "$\\tau_s$", "tau_d": "$\\tau_d$", "gamma": "$\\gamma$", "gamma_pred": "$\\gamma_{pred}$"}
-_COLUMN = {"tau_s": 0, "tau_d": 1, "gamma": 2, "gamma_pred": 3}  # of DriveSweep.authors / .ours
-_PREDICTION = "$\\gamma_{pred} = (\\tau_d-1)/(\\tau_s-1)$"
+#: The sizes of the authors' released run, the label of their numbers wherever the page shows them.
+AUTHORS_SIZES = "width 500, depth 1000, $2\\cdot10^6$ inputs, $q_0$ = 0.1"
+#: Largest joint error of Δ = γ − γ_pred at which the crackling test decides: a quarter of the gap 1/2
+#: between the γ of the absorbed free Brownian motion (3/2) and of mean-field directed percolation (2),
+#: so that the interval of ± 2 errors (width 4 errors) is narrower than that gap.
+RESOLUTION = 0.125
 _NAN = float("nan")
+_SYMBOL = {"tau_s": "$\\tau_s$", "tau_d": "$\\tau_d$", "gamma": "$\\gamma$", "gamma_pred": "$\\gamma_{pred}$",
+           "delta": "$\\Delta$"}
+_SELECTION = {"ended": "ended avalanches", "all": "never-ending avalanches included"}
 _ALTERNATIVE = {"power_law_cutoff": "a power law with exponential cut-off", "stretched_exponential": "a stretched "
                 "exponential", "lognormal": "a lognormal", "exponential": "an exponential"}
-
-
-def _check_fits(fits):
-    if fits not in _FITS:
-        raise ValueError(f"fits must be one of {tuple(_FITS)}, got {fits!r}")
 
 
 def _undetermined(reason, value=_NAN, error=_NAN) -> Verdict:
     return Verdict("undetermined", f"undetermined: {reason}", float(value), float(error), _NAN, reason)
 
 
-def _compare(value, error, reference, reference_error=0.0, *, what, reference_name, why="") -> Verdict:
-    """:func:`crit.analysis.verdicts.compare`, undetermined (not raising) for a NaN reference; ``why``
-    (the data's reason, e.g. a fit's ``undetermined``) is added to an undetermined verdict."""
+def _compare(value, error, reference, reference_error=0.0, *, what, reference_name) -> Verdict:
+    """:func:`crit.analysis.verdicts.compare`, undetermined (not raising) for a NaN reference."""
     value, error, reference, reference_error = (float(x) for x in (value, error, reference, reference_error))
     if math.isnan(reference):
-        verdict = _undetermined(f"{reference_name} could not be measured (NaN)", value, error)
-    else:
-        verdict = vd.compare(value, error, reference, reference_error, what=what, reference_name=reference_name)
-    if verdict.undetermined and why:
-        verdict = _undetermined(f"{verdict.undetermined} ({why})", verdict.value, verdict.error)
-    return verdict
+        return _undetermined(f"{reference_name} could not be measured (NaN)", value, error)
+    return vd.compare(value, error, reference, reference_error, what=what, reference_name=reference_name)
+
+
+def _labelled(label, v: Verdict) -> Verdict:
+    return Verdict(v.outcome, f"{label}: {v.text}", v.value, v.error, v.z, v.undetermined)
 
 
 def _join(items) -> str:
     return "; ".join(str(v) for v in items)
 
 
-def _rows(results, fits) -> np.ndarray:
-    """(n_drives, 4, 2) exponents of the sweep: τ_s, τ_d, γ, γ_pred, each value and error."""
-    _check_fits(fits)
-    return getattr(results.sweep, fits)
+# ------------------------------------------------------------------------------------------ the critical point
 
 
-def _row_reason(results, k) -> str:
-    """Why numbers of drive ``k`` are NaN (the sweep's reason, or a generic one for records without it)."""
-    why = results.sweep.undetermined[k] if k < len(results.sweep.undetermined) else ""
-    return why or "the fit gave no number at this drive"
-
-
-def crackling_relation(exponents: crackling.ExponentSet, fits="ours") -> Verdict:
-    """γ against γ_pred = (τ_d − 1)/(τ_s − 1) of one set of fits, within 2 combined network errors.
+def crackling_test(result: bootstrap.CracklingBootstrap, label: str, *, resolution=RESOLUTION) -> Verdict:
+    """Δ = γ − γ_pred of one crackling bootstrap against 0, within 2 joint errors
+    (:func:`crit.analysis.bootstrap.crackling_verdict`), undetermined when the joint error exceeds
+    ``resolution`` (the test could not tell the classes apart) or a number is NaN.
 
     Parameters
     ----------
-    exponents : crit.analysis.crackling.ExponentSet
-        E.g. ``results.point.ours``.
-    fits : {"ours", "authors"}
-        Which fitting choices ``exponents`` holds (names the sentence).
+    result : crit.analysis.bootstrap.CracklingBootstrap
+    label : str
+        Names the convention in the sentence (Markdown).
+    resolution : float
+        Largest joint error at which the test decides (default :data:`RESOLUTION`).
     """
-    _check_fits(fits)
-    e = exponents
-    return _compare(e.gamma, e.gamma_err, e.gamma_pred, e.gamma_pred_err, what=f"with {_FITS[fits]}, $\\gamma$",
-                    reference_name=_PREDICTION, why=e.undetermined)
+    v = bootstrap.crackling_verdict(result)
+    if v.undetermined and result.undetermined:
+        v = _undetermined(f"{v.undetermined} ({result.undetermined})", v.value, v.error)
+    elif v.outcome == "zero" and v.error > resolution:
+        v = _undetermined(f"$\\Delta$ = {vd.fmt(v.value, v.error)}: its joint error is above {resolution:g}, so its "
+                          "interval of ± 2 errors is wider than the gap 1/2 between $\\gamma$ = 3/2 and 2 and the "
+                          "test cannot decide", v.value, v.error)
+    return _labelled(label, v)
+
+
+def crackling_tests(results: QuasiCriticalScalingResults) -> dict[str, Verdict]:
+    """The crackling test at the critical point in each convention: ``"ours"`` (ended avalanches,
+    our ranges), ``"all"`` (never-ending included, our ranges), ``"authors"`` (never-ending included,
+    the authors' fixed ranges)."""
+    p = results.point
+    return {"ours": crackling_test(p.exponents.ended, "with ended avalanches and our ranges"),
+            "all": crackling_test(p.exponents.with_never_ending, "with the never-ending avalanches included and "
+                                  "our ranges"),
+            "authors": crackling_test(p.authors_convention, "in the authors' convention (never-ending avalanches "
+                                      "included, their fixed ranges)")}
+
+
+def joint_error(result: bootstrap.CracklingBootstrap) -> str:
+    """The joint error of Δ beside the error it would have if γ and γ_pred were independent (Markdown)."""
+    joint, independent, r = result.errors[4], result.delta_error_independent, result.correlation
+    name = _SELECTION[result.selection]
+    if not (np.isfinite(joint) and np.isfinite(independent)):
+        return f"with {name}, the joint error of $\\Delta$ is undetermined ({result.undetermined or 'NaN'})"
+    return (f"with {name}, the joint error of $\\Delta$ is {joint:.3g}, against {independent:.3g} if $\\gamma$ and "
+            f"$\\gamma_{{pred}}$ were independent (their correlation over the resamples: {r:.2f})")
+
+
+def range_errors(result: bootstrap.CracklingBootstrap) -> str:
+    """The errors with the fit range re-selected in every resample over those with the range kept (Markdown)."""
+    parts = []
+    for k, q in enumerate(("tau_s", "tau_d", "gamma")):
+        a, b = result.errors[k], result.fixed_range_errors[k]
+        if np.isfinite(a) and np.isfinite(b) and b > 0:
+            parts.append(f"{_SYMBOL[q]} {a:.3g} against {b:.3g} ({a / b:.2g}×)")
+        else:
+            parts.append(f"{_SYMBOL[q]} undetermined (no error: see the notes of the table)")
+    return (f"with {_SELECTION[result.selection]}, errors with the range re-selected against the range kept: "
+            + ", ".join(parts))
 
 
 def precision(results: QuasiCriticalScalingResults) -> Verdict:
-    """The network-bootstrap error of the authors' τ_s over the i.i.d. formula they quote, against 1.
-
-    The ratio's error is that of a standard deviation estimated from B resamples,
-    ratio/√(2(B − 1)), with B = ``settings.n_resamples``.
-    """
-    a, b = results.point.authors, results.settings.n_resamples
+    """The network-bootstrap error of the authors' τ_s over the i.i.d. formula they quote, against 1
+    (the ratio's error that of a standard deviation from B resamples, ratio/√(2(B − 1)))."""
+    a, b = results.point.analysis.authors, results.settings.n_resamples
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = float(np.float64(a.tau_s_err) / np.float64(a.tau_s_err_iid))
-    if not math.isfinite(ratio):
-        ratio = _NAN
+    ratio = ratio if math.isfinite(ratio) else _NAN
     error = ratio / math.sqrt(2 * (b - 1)) if b > 1 and math.isfinite(ratio) else _NAN
     v = _compare(ratio, error, 1.0, what="the network-bootstrap error of the authors' $\\tau_s$ over the i.i.d. "
-                 "formula they quote", reference_name="counting alone", why=a.undetermined)
-    if v.outcome == "agrees":
-        return Verdict(v.outcome, f"{v.text}: counting alone accounts for the precision", v.value, v.error, v.z)
+                 "formula they quote", reference_name="counting alone")
     if v.outcome == "differs":
         tail = ("quenched disorder, more than counting, sets the precision" if ratio > 1
                 else "the i.i.d. formula overstates the spread over networks")
@@ -112,43 +141,78 @@ def precision(results: QuasiCriticalScalingResults) -> Verdict:
     return v
 
 
-def conventions(results: QuasiCriticalScalingResults) -> dict[str, Verdict]:
-    """Our τ_s, τ_d and γ of the headline point against the authors', within 2 combined errors
-    (the errors of both fits added in quadrature; both come from the same avalanches)."""
-    a, o = results.point.authors, results.point.ours
-    return {name: _compare(getattr(o, name), getattr(o, name + "_err"), getattr(a, name), getattr(a, name + "_err"),
-                           what=f"our {_SYMBOL[name]}", reference_name=f"the authors' {_SYMBOL[name]}",
-                           why=" | ".join(w for w in (o.undetermined, a.undetermined) if w))
-            for name in ("tau_s", "tau_d", "gamma")}
+def gamma_star(results: QuasiCriticalScalingResults) -> str:
+    """γ* with its spread over networks (and the curvature error beside it), against γ and γ_pred of our
+    fits of the ended avalanches (Markdown)."""
+    sh, e = results.point.shape, results.point.exponents.ended
+    if not np.isfinite(sh.gamma_star):
+        return f"$\\gamma^*$ undetermined: {sh.undetermined or 'no duration has enough avalanches'}"
+    head = (f"$\\gamma^*$ = {vd.fmt(sh.gamma_star, sh.gamma_star_err)} (spread over networks; the curvature of the "
+            f"collapse gives ± {sh.gamma_star_err_curvature:.2g})")
+    if sh.n_at_edge:
+        head += f", with {sh.n_at_edge} of {sh.n_resamples} resamples at the edge of the grid of $\\gamma$"
+    checks = [_compare(sh.gamma_star, sh.gamma_star_err, *e.value(q), what="$\\gamma^*$",
+                       reference_name=f"{_SYMBOL[q]} (ended avalanches)") for q in ("gamma", "gamma_pred")]
+    return head + "; " + _join(checks)
 
 
-def goodness_of_fit(results: QuasiCriticalScalingResults, level=0.1) -> dict[str, str]:
-    """What the goodness-of-fit test says of our fits: p < ``level`` counts against a pure power law
-    on the fitted support. Keys ``"sizes"``, ``"durations"``; Markdown sentences."""
-    o, n_sets = results.point.ours, results.settings.n_sets
+def conventions(results: QuasiCriticalScalingResults) -> str:
+    """τ_s, τ_d and γ of our fits of the ended avalanches against the authors' convention, and against
+    ours with the never-ending avalanches included (combined errors; Markdown)."""
+    p = results.point
+    out = []
+    for other, name in ((p.authors_convention, "the authors' convention"),
+                        (p.exponents.with_never_ending, "ours with the never-ending avalanches included")):
+        out += [_compare(*p.exponents.ended.value(q), *other.value(q), what=f"{_SYMBOL[q]} (ended, ours)",
+                         reference_name=f"{_SYMBOL[q]} in {name}") for q in ("tau_s", "tau_d", "gamma")]
+    return _join(out)
+
+
+def authors_notebook(results: QuasiCriticalScalingResults) -> str:
+    """τ_s, τ_d and γ of this run in the authors' convention against their notebook's numbers (Markdown)."""
+    p, s = results.point, results.settings
+    pub = crackling.AUTHORS_NOTEBOOK
+    head = (f"this run (width {s.width}, depth {s.depth}, {s.n_inputs:,d} inputs) in the authors' convention "
+            f"against their notebook ({AUTHORS_SIZES})")
+    found = []
+    for q in ("tau_s", "tau_d", "gamma"):
+        value, error = pub[q]
+        found.append(_compare(*p.authors_convention.value(q), value, error, what=_SYMBOL[q],
+                              reference_name="their notebook's value"))
+    return f"{head}: " + _join(found)
+
+
+def goodness(results: QuasiCriticalScalingResults, level=0.1) -> dict[str, str]:
+    """What the goodness-of-fit test of our fits of the ended avalanches says, without and with the
+    design effect of quenched disorder (p < ``level`` counts against a pure power law on the range).
+    Keys ``"sizes"``, ``"durations"``; Markdown."""
     out = {}
-    for key, p, lo, hi, name in (("sizes", o.p_s, o.xmin_s, o.xmax_s, "sizes"),
-                                 ("durations", o.p_d, o.xmin_d, o.xmax_d, "durations")):
-        if math.isnan(p):
-            why = "no synthetic sets were drawn (n_sets = 0)" if n_sets == 0 else (o.undetermined or "p is NaN")
-            out[key] = f"{name}: undetermined: {why}"
+    for key, g in (("sizes", results.point.goodness_sizes), ("durations", results.point.goodness_durations)):
+        if not (np.isfinite(g.p_iid) and np.isfinite(g.p_network)):
+            out[key] = f"{key}: undetermined: {g.undetermined or 'p is NaN'}"
             continue
-        p_text = f"p < {1 / n_sets:.2g}" if p == 0 and n_sets > 0 else f"p = {p:.2f}"
-        verdict = "rejects" if p < level else "does not reject"
-        relation = "<" if p < level else "≥"
-        out[key] = (f"{name} on [{lo:.3g}, {hi:.3g}]: {p_text} {relation} {level:g} ({n_sets} synthetic sets), "
-                    f"so the test {verdict} a pure power law there")
+        p_text = functools.partial(_p_text, n_sets=g.n_sets)
+        verdict = ("rejects" if g.p_network < level else "does not reject")
+        out[key] = (f"{key}: {p_text(g.p_iid)} treating the avalanches as independent, {p_text(g.p_network)} with "
+                    f"the design effect {g.design_effect:.2g} of the networks ({g.n_sets} synthetic sets), so the "
+                    f"corrected test {verdict} a pure power law on our range at p < {level:g}")
     return out
 
 
+def _p_text(p, n_sets):
+    return f"p < {1 / n_sets:.2g}" if p == 0 else f"p = {p:.2f}"
+
+
 def likelihood_ratios(results: QuasiCriticalScalingResults, level=0.1) -> dict[str, str]:
-    """Which model Vuong's test favours, power law or each alternative, at p < ``level``. Keys
-    ``"sizes"``, ``"durations"``; Markdown sentences."""
+    """Which model the likelihood ratio over networks favours, the power law or each alternative, at
+    p < ``level``. Keys ``"sizes"``, ``"durations"``; Markdown."""
     point, out = results.point, {}
-    for key, lr in (("sizes", point.lr_sizes), ("durations", point.lr_durations)):
+    k_ratio, k_p = LR_FIELDS.index("normalized_ratio"), LR_FIELDS.index("p")
+    for row, key in enumerate(("sizes", "durations")):
         groups = {"power law": [], "alternative": [], "neither": [], "undetermined": []}
-        for alt, (r, p) in zip(point.alternatives, np.asarray(lr, float)):
-            name = f"{_ALTERNATIVE.get(alt, alt)} ($R$ = {r:.1f})"
+        for j, alt in enumerate(point.alternatives):
+            r, p = point.lr[row, j, k_ratio], point.lr[row, j, k_p]
+            name = f"{_ALTERNATIVE.get(alt, alt)} (ratio {r:.1f}, p = {p:.2g})"
             if math.isnan(r) or math.isnan(p):
                 groups["undetermined"].append(_ALTERNATIVE.get(alt, alt))
             elif p >= level:
@@ -157,194 +221,162 @@ def likelihood_ratios(results: QuasiCriticalScalingResults, level=0.1) -> dict[s
                 groups["power law" if r > 0 else "alternative"].append(name)
         parts = []
         if groups["power law"]:
-            parts.append("our power-law fit is favoured over " + ", ".join(groups["power law"]))
+            parts.append("the power law is favoured over " + ", ".join(groups["power law"]))
         if groups["alternative"]:
             verb = " is" if len(groups["alternative"]) == 1 else " are"
-            parts.append(", ".join(groups["alternative"]) + verb + " favoured over our power-law fit")
+            parts.append(", ".join(groups["alternative"]) + verb + " favoured over the power law")
         if groups["neither"]:
             parts.append(f"no model favoured at p < {level:g} against " + ", ".join(groups["neither"]))
         if groups["undetermined"]:
-            why = point.undetermined or "the likelihood ratio is NaN"
+            n = len(point.alternatives)
+            why = "; ".join(sorted({w for w in point.lr_undetermined[row * n:(row + 1) * n] if w})) or "NaN"
             parts.append("undetermined against " + ", ".join(groups["undetermined"]) + f" ({why})")
         out[key] = f"{key}: " + ("; ".join(parts) if parts else "undetermined: no alternative was compared")
     return out
 
 
-def ridge_relation(results: QuasiCriticalScalingResults, fits="authors") -> list[Verdict]:
-    """γ against γ_pred at every drive of the sweep (the undriven row included), within 2 combined errors."""
-    rows, b2 = _rows(results, fits), results.sweep.sigma_b2
-    return [_compare(rows[k, 2, 0], rows[k, 2, 1], rows[k, 3, 0], rows[k, 3, 1],
-                     what=f"at $\\sigma_b^2$ = {b2[k]:g}, $\\gamma$", reference_name="$\\gamma_{pred}$",
-                     why=_row_reason(results, k) if np.isnan(rows[k, 2:]).any() else "")
-            for k in range(b2.size)]
-
-
-def _ridge_summary(results, fits) -> str:
-    """How many drives give γ within 2 combined errors of γ_pred (Markdown)."""
-    found = ridge_relation(results, fits)
-    determined = [v for v in found if v.determined]
-    n, label = len(found), _FITS[fits]
-    if not determined:
-        return f"with {label}: undetermined: no drive gave $\\gamma$ and $\\gamma_{{pred}}$ with errors"
-    k = sum(v.outcome == "agrees" for v in determined)
-    worst = int(np.argmax([v.z if v.determined else -1.0 for v in found]))
-    text = (f"with {label}, $\\gamma$ lies within 2 combined errors of $\\gamma_{{pred}}$ at {k} of the "
-            f"{len(determined)} drives where both were measured (the farthest: {found[worst].z:.1f} combined "
-            f"errors, at $\\sigma_b^2$ = {results.sweep.sigma_b2[worst]:g})")
-    if len(determined) < n:
-        text += f"; {n - len(determined)} of the {n} drives undetermined (table)"
-    return text
-
-
-def ridge_ratio(results: QuasiCriticalScalingResults, fits="authors") -> str:
-    """The range of γ/γ_pred over the drives where both were measured (Markdown)."""
-    rows = _rows(results, fits)
-    ratio = rows[:, 2, 0] / rows[:, 3, 0]
-    ratio = ratio[np.isfinite(ratio)]
-    if ratio.size == 0:
-        return f"$\\gamma/\\gamma_{{pred}}$ with {_FITS[fits]}: undetermined: no drive gave both"
-    return (f"$\\gamma/\\gamma_{{pred}}$ with {_FITS[fits]} lies between {ratio.min():.2f} and {ratio.max():.2f} "
-            f"over the {ratio.size} drives where both were measured")
-
-
-def drift(results: QuasiCriticalScalingResults, fits="authors") -> dict[str, Verdict]:
-    """The trend of τ_s, τ_d and γ against ln σ_b² along the ridge (driven rows only; a weighted
-    least-squares slope against zero, :func:`crit.analysis.verdicts.trend`)."""
-    rows, b2 = _rows(results, fits), results.sweep.sigma_b2
-    driven = b2 > 0
-    x = np.log(b2[driven])
-    return {name: vd.trend(x, rows[driven, j, 0], rows[driven, j, 1], what=f"{_SYMBOL[name]} ({_FITS[fits]})",
-                           against="$\\ln\\sigma_b^2$ along the ridge")
-            for name, j in _COLUMN.items() if name != "gamma_pred"}
-
-
-def change(results: QuasiCriticalScalingResults, fits="authors") -> dict[str, Verdict]:
-    """τ_s, τ_d and γ at the strongest drive against their value at the first row of the sweep (the
-    undriven point when the sweep starts at σ_b² = 0), within 2 combined errors."""
-    rows, b2 = _rows(results, fits), results.sweep.sigma_b2
-    first = "its undriven value" if b2[0] == 0 else f"its value at $\\sigma_b^2$ = {b2[0]:g}"
-    out = {}
-    for name, j in _COLUMN.items():
-        if name == "gamma_pred":
-            continue
-        what = f"{_SYMBOL[name]} at the strongest drive ($\\sigma_b^2$ = {b2[-1]:g}, {_FITS[fits]})"
-        if b2.size < 2:
-            out[name] = _undetermined(f"{what}: the sweep has one drive only")
-            continue
-        why = " | ".join(_row_reason(results, k) for k in (0, b2.size - 1) if np.isnan(rows[k, j]).any())
-        out[name] = _compare(rows[-1, j, 0], rows[-1, j, 1], rows[0, j, 0], rows[0, j, 1], what=what,
-                             reference_name=first, why=why)
-    return out
-
-
-def ridge_errors(results: QuasiCriticalScalingResults) -> str:
-    """Our network-bootstrap errors on the driven rows over the authors' (median and range), and at how
-    many drives our fits gave no number (Markdown)."""
-    sweep = results.sweep
-    driven = sweep.sigma_b2 > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (sweep.ours[driven, :, 1] / sweep.authors[driven, :, 1]).ravel()
-    ratio = ratio[np.isfinite(ratio) & (ratio > 0)]
-    missing = int(np.isnan(sweep.ours[:, 0, 0]).sum())
-    tail = f"our fits gave no $\\tau_s$ at {missing} of the {sweep.sigma_b2.size} drives"
-    if ratio.size == 0:
-        return f"the ratio of our errors to the authors' on the ridge is undetermined (no driven row has both); {tail}"
-    return (f"on the driven rows our network-bootstrap errors are a median {np.median(ratio):.2g} times the "
-            f"authors' (from {ratio.min():.2g} to {ratio.max():.2g} over {ratio.size} exponents); {tail}")
-
-
-def abbm_line(results: QuasiCriticalScalingResults, fits="authors") -> dict[str, str | Verdict]:
-    """The driven points against the driven ABBM line τ_d = 2τ_s − 1, where ABBM has γ = 2.
-
-    Returns
-    -------
-    dict
-        ``"line"``: how many driven points lie within 2 combined errors of the line (the distance
-        τ_d − (2τ_s − 1) with error √(σ_d² + 4σ_s²), against 0); ``"shift"``: τ_d at the strongest
-        drive against the first row (:func:`change`); ``"gamma"``: the mean γ of the driven points
-        (error √Σσ²/n) against 2; ``"pattern"``: what the first two say together.
-    """
-    rows, b2 = _rows(results, fits), results.sweep.sigma_b2
-    label = _FITS[fits]
-    found = [_compare(rows[k, 1, 0] - (2 * rows[k, 0, 0] - 1), math.hypot(rows[k, 1, 1], 2 * rows[k, 0, 1]), 0.0,
-                      what=f"at $\\sigma_b^2$ = {b2[k]:g}, $\\tau_d - (2\\tau_s - 1)$", reference_name="0")
-             for k in np.flatnonzero(b2 > 0)]
-    determined = [v for v in found if v.determined]
-    if determined:
-        far = max(determined, key=lambda v: v.z)
-        k = sum(v.outcome == "agrees" for v in determined)
-        line = (f"with {label}, {k} of the {len(determined)} driven points where both exponents were measured "
-                f"{'lies' if k == 1 else 'lie'} "
-                f"within 2 combined errors of the ABBM line $\\tau_d = 2\\tau_s - 1$ (the farthest: "
-                f"$\\tau_d - (2\\tau_s - 1)$ = {vd.fmt(far.value, far.error)}, {far.z:.1f} combined errors)")
-        if len(determined) < len(found):
-            line += f"; {len(found) - len(determined)} of the {len(found)} driven points undetermined (table)"
-    else:
-        k = 0
-        line = f"the distance from the ABBM line with {label}: undetermined: no driven point has both exponents with errors"
-    g = rows[b2 > 0, 2]
-    g = g[np.isfinite(g).all(axis=1)]
-    gamma = (_compare(g[:, 0].mean(), math.sqrt(np.sum(g[:, 1] ** 2)) / len(g), 2.0,
-                      what=f"the mean $\\gamma$ of the driven points ({label})", reference_name="the ABBM value 2")
-             if len(g) else _undetermined(f"no driven point has $\\gamma$ with {label}"))
-    shift = change(results, fits)["tau_d"]
-    if not determined or shift.undetermined:
-        pattern = "whether the drive moves the exponents along the Barkhausen line: undetermined (see above)"
-    elif shift.outcome == "agrees":
-        pattern = (f"with {label}, $\\tau_d$ does not move beyond its errors between the first and the strongest "
-                   "drive, so these data show no motion along the line")
-    elif k == len(determined):
-        pattern = (f"with {label}, the drive moves the exponents, and along the Barkhausen line: the pattern "
-                   "quasi-criticality describes")
-    else:
-        off = len(determined) - k
-        pattern = (f"with {label}, the drive moves the exponents, and {off} of the {len(determined)} driven "
-                   f"points {'lies' if off == 1 else 'lie'} off the Barkhausen line")
-    return {"line": line, "shift": shift, "gamma": gamma, "pattern": pattern}
-
-
 def reference_classes(results: QuasiCriticalScalingResults) -> dict[str, Verdict]:
-    """The headline point against the absorbed free Brownian motion (τ_s = 4/3, τ_d = γ = 3/2) and
-    mean-field directed percolation (τ_d = 2), both fits.
+    """The critical point against the absorbed free Brownian motion (τ_s = 4/3, τ_d = γ = 3/2) and
+    mean-field directed percolation (τ_d = 2), ours (ended) and the authors' convention.
 
-    Keys ``"<exponent>_<class>_<fits>"``: ``tau_d_brownian_*`` and ``tau_s_brownian_*`` (compare),
-    ``gamma_brownian_*`` (the sign of γ − 3/2), ``tau_d_mfdp_*`` (compare with 2).
+    Keys ``"<exponent>_<class>_<convention>"`` with convention ``ours`` or ``authors``.
     """
+    p = results.point
     out = {}
-    for fits, label in _FITS.items():
-        e = getattr(results.point, fits)
-        out[f"tau_s_brownian_{fits}"] = _compare(e.tau_s, e.tau_s_err, 4 / 3, what=f"$\\tau_s$ ({label})",
-                                                 reference_name="the free-Brownian 4/3", why=e.undetermined)
-        out[f"tau_d_brownian_{fits}"] = _compare(e.tau_d, e.tau_d_err, 1.5, what=f"$\\tau_d$ ({label})",
-                                                 reference_name="the free-Brownian 3/2", why=e.undetermined)
-        out[f"tau_d_mfdp_{fits}"] = _compare(e.tau_d, e.tau_d_err, 2.0, what=f"$\\tau_d$ ({label})",
-                                             reference_name="the mean-field DP value 2", why=e.undetermined)
-        g = vd.sign(float(e.gamma) - 1.5, float(e.gamma_err), what=f"$\\gamma - 3/2$ ({label})")
-        if g.undetermined and e.undetermined:
-            g = _undetermined(f"{g.undetermined} ({e.undetermined})", g.value, g.error)
-        out[f"gamma_brownian_{fits}"] = g
+    for key, fit, label in (("ours", p.exponents.ended, "ended, ours"), ("authors", p.authors_convention,
+                                                                          "authors' convention")):
+        ts, td, g = fit.value("tau_s"), fit.value("tau_d"), fit.value("gamma")
+        out[f"tau_s_brownian_{key}"] = _compare(*ts, 4 / 3, what=f"$\\tau_s$ ({label})",
+                                                reference_name="the free-Brownian 4/3")
+        out[f"tau_d_brownian_{key}"] = _compare(*td, 1.5, what=f"$\\tau_d$ ({label})",
+                                                reference_name="the free-Brownian 3/2")
+        out[f"tau_d_mfdp_{key}"] = _compare(*td, 2.0, what=f"$\\tau_d$ ({label})",
+                                            reference_name="the mean-field DP value 2")
+        out[f"gamma_brownian_{key}"] = vd.sign(g[0] - 1.5, g[1], what=f"$\\gamma - 3/2$ ({label})")
     return out
+
+
+# ------------------------------------------------------------------------------------------------- the drive
+
+
+def line_verdicts(results: QuasiCriticalScalingResults) -> dict[str, str | Verdict]:
+    """The quasi-critical line: its start σ_w²(0) against σ_c(N), its trend against h, and how many
+    peaks reached the target error 0.2/N. Keys ``"start"``, ``"trend"``, ``"target"``."""
+    h = np.asarray(results.separation.drives, float)
+    peak = np.array([r.peak for r in results.line])
+    err = np.array([r.peak_err for r in results.line])
+    start = _compare(peak[0], err[0], results.sigma_c, what="the peak of $\\bar S_{end}$ at $h$ = 0",
+                     reference_name="$\\sigma_c(N)$")
+    if h.size >= 3:
+        trend = vd.trend(h, peak, err, what="the quasi-critical line $\\sigma_w^2(h)$", against="the drive $h$")
+    elif h.size == 2:
+        trend = _compare(peak[1], err[1], peak[0], err[0], what=f"$\\sigma_w^2(h = {h[1]:g})$",
+                         reference_name="$\\sigma_w^2(0)$")
+    else:
+        trend = _undetermined("one drive only")
+    n = len(results.line)
+    reached = sum(r.reached for r in results.line)
+    target = (f"{reached} of the {n} peaks reached the target error $0.2/N$ = {0.2 / results.settings.width:.2g} "
+              f"(errors from {np.nanmin(err):.2g} to {np.nanmax(err):.2g})" if np.isfinite(err).any() else
+              f"none of the {n} peaks has an error over networks")
+    notes = [f"$h$ = {x:g}: {w}" for x, w, y in zip(h, results.line_notes, peak, strict=True)
+             if w and not np.isfinite(y)]
+    if notes:
+        target += "; " + "; ".join(notes)
+    return {"start": start, "trend": trend, "target": target}
+
+
+def separation_verdicts(results: QuasiCriticalScalingResults, selection="ended") -> dict[str, drive_lines.DriveVerdict]:
+    """:func:`crit.analysis.drive_lines.drive_verdict` of τ_s, τ_d and γ for one selection (not of
+    γ_pred = (τ_d − 1)/(τ_s − 1): a ratio with a heavy tail when τ_s is near 1, whose spread over
+    resamples is then set by a few of them)."""
+    return {q: drive_lines.drive_verdict(results.separation, q, selection) for q in ("tau_s", "tau_d", "gamma")}
+
+
+def separation_summary(results: QuasiCriticalScalingResults, selection="ended") -> str:
+    """Which effect moves each exponent, in one line (Markdown)."""
+    found = separation_verdicts(results, selection)
+    groups = {}
+    for q, v in found.items():
+        groups.setdefault(v.outcome, []).append(_SYMBOL[q])
+    words = {"drive": "moved by the drive", "distance": "moved by the distance to the critical point",
+             "both": "moved by both", "undetermined": "undetermined (neither effect beyond 2 errors, or NaN)"}
+    return f"with {_SELECTION[selection]}: " + "; ".join(f"{', '.join(g)} {words[k]}" for k, g in groups.items())
+
+
+def line_crackling(results: QuasiCriticalScalingResults, selection="ended") -> str:
+    """At how many points of the quasi-critical line Δ is zero within 2 joint errors (Markdown)."""
+    values, errors = results.separation.value("delta", selection)
+    h = results.separation.drives
+    found = [vd.sign(float(values[1, k]), float(errors[1, k]), what="") for k in range(h.size)]
+    determined = [(k, v) for k, v in enumerate(found) if v.determined and v.error <= RESOLUTION]
+    head = f"with {_SELECTION[selection]}"
+    if not determined:
+        return (f"{head}, the crackling test along the quasi-critical line is undetermined at every drive (a NaN, or a "
+                f"joint error above {RESOLUTION:g})")
+    zero = sum(v.outcome == "zero" for _, v in determined)
+    far = max(determined, key=lambda kv: abs(kv[1].z))
+    return (f"{head}, $\\Delta$ is zero within 2 joint errors at {zero} of the {len(determined)} drives where the "
+            f"test can decide (joint error at most {RESOLUTION:g}; the farthest: {vd.fmt(far[1].value, far[1].error)} "
+            f"at $h$ = {h[far[0]]:g}); undetermined at {h.size - len(determined)} of the {h.size}")
+
+
+def abbm_line(results: QuasiCriticalScalingResults, selection="ended") -> str:
+    """The driven points of the quasi-critical line against the driven ABBM line τ_d = 2τ_s − 1
+    (distance τ_d − (2τ_s − 1) with error √(σ_d² + 4σ_s²), against 0; Markdown)."""
+    ts, es = results.separation.value("tau_s", selection)
+    td, ed = results.separation.value("tau_d", selection)
+    h = results.separation.drives
+    found = [_compare(td[1, k] - (2 * ts[1, k] - 1), math.hypot(ed[1, k], 2 * es[1, k]), 0.0,
+                      what=f"at $h$ = {h[k]:g}, $\\tau_d - (2\\tau_s - 1)$", reference_name="0")
+             for k in np.flatnonzero(h > 0)]
+    determined = [v for v in found if v.determined]
+    if not determined:
+        return (f"the distance from the ABBM line with {_SELECTION[selection]}: undetermined: no driven point has both "
+                "exponents with errors")
+    k = sum(v.outcome == "agrees" for v in determined)
+    far = max(determined, key=lambda v: v.z)
+    return (f"with {_SELECTION[selection]}, {k} of the {len(determined)} driven points of the quasi-critical line "
+            f"{'lies' if k == 1 else 'lie'} within 2 combined errors of the ABBM line $\\tau_d = 2\\tau_s - 1$ (the "
+            f"farthest: {vd.fmt(far.value, far.error)}, {far.z:.1f} combined errors)")
+
+
+def _composed(found, head) -> str:
+    return f"{head}: " + _join(found)
+
+
+def variants(results: QuasiCriticalScalingResults, selection="ended") -> dict[str, str]:
+    """The q0 dependence and the annealed run against the quenched one for τ_s, τ_d, γ (Markdown).
+    Keys ``"threshold"``, ``"disorder"``."""
+    qs = ("tau_s", "tau_d", "gamma")
+    label = _SELECTION[selection]
+    return {"threshold": _composed([threshold_and_disorder.threshold_verdict(results.thresholds, q, selection)
+                                    for q in qs], f"at $\\sigma_c(N)$, $h$ = 0, with {label}"),
+            "disorder": _composed([threshold_and_disorder.disorder_verdict(results.disorder, q, selection)
+                                   for q in qs], f"at $\\sigma_c(N)$, $h$ = 0, $q_0$ = 0.1, with {label}")}
 
 
 def verdicts(results: QuasiCriticalScalingResults) -> dict[str, str | Verdict]:
     """Every computed sentence of the page, by the glue name the notebook gives it (Markdown)."""
-    c = results.point.collapse
-    out = {
-        "crackling_authors": crackling_relation(results.point.authors, "authors"),
-        "crackling_ours": crackling_relation(results.point.ours, "ours"),
-        "precision": precision(results),
-        "gamma_star": (f"$\\gamma^*$ = {vd.fmt(c.gamma, c.sigma)}" if np.isfinite(c.gamma) else
-                       f"$\\gamma^*$ undetermined: {getattr(c, 'undetermined', '') or 'no duration has enough avalanches'}"),
-        "conventions": _join(conventions(results).values()),
-        **{f"gof_{k}": v for k, v in goodness_of_fit(results).items()},
-        **{f"lr_{k}": v for k, v in likelihood_ratios(results).items()},
-        "ridge_errors": ridge_errors(results),
-    }
-    for fits in _FITS:
-        out[f"drift_{fits}"] = _join(drift(results, fits).values())
-        out[f"change_{fits}"] = _join(change(results, fits).values())
-        out[f"ridge_{fits}"] = _ridge_summary(results, fits)
-        out[f"ratio_{fits}"] = ridge_ratio(results, fits)
-        out.update({f"abbm_{k}_{fits}": v for k, v in abbm_line(results, fits).items()})
+    p = results.point
+    out = {f"crackling_{k}": v for k, v in crackling_tests(results).items()}
+    out.update({f"joint_{sel}": joint_error(f) for sel, f in (("ended", p.exponents.ended),
+                                                               ("all", p.exponents.with_never_ending))})
+    out.update({
+        "range_errors": range_errors(p.exponents.ended),
+        "range_errors_all": range_errors(p.exponents.with_never_ending),
+        "precision": precision(results), "gamma_star": gamma_star(results), "conventions": conventions(results),
+        "authors_notebook": authors_notebook(results),
+        "gof_limits": p.goodness_sizes.cannot_claim,
+    })
+    out.update({f"gof_{k}": v for k, v in goodness(results).items()})
+    out.update({f"lr_{k}": v for k, v in likelihood_ratios(results).items()})
+    out.update({f"line_{k}": v for k, v in line_verdicts(results).items()})
+    for sel in ("ended", "all"):
+        out.update({f"moves_{q}_{sel}": v for q, v in separation_verdicts(results, sel).items()})
+        out[f"separation_{sel}"] = separation_summary(results, sel)
+        out[f"line_crackling_{sel}"] = line_crackling(results, sel)
+        out[f"abbm_{sel}"] = abbm_line(results, sel)
+        out.update({f"{k}_{sel}": v for k, v in variants(results, sel).items()})
     out.update(reference_classes(results))
     return out

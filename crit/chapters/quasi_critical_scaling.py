@@ -1,47 +1,60 @@
-"""The chapter "quasi-critical scaling": crackling exponents at the critical point and along the drive.
+r"""The chapter "quasi-critical scaling": crackling exponents at the critical point, and what moves them under drive.
 
 Settings (:data:`PROFILES`) and what each profile can show (:data:`SCOPE`), the cached computation
-of the page (:func:`compute`, which returns a :class:`QuasiCriticalScalingResults`), the verdicts
-that every result sentence of the page glues (:func:`verdicts` and the smaller functions it collects,
-built on :mod:`crit.analysis.verdicts`), the paper's claim (:func:`claim`), and the page's tables.
-The verdicts live in ``_quasi_critical_scaling_verdicts`` and the figures in
-``_quasi_critical_scaling_figures``; both are re-exported. The science is in
-:mod:`crit.analysis.crackling` (the authors' fits and ours of one run) and
-:mod:`crit.analysis.quasicritical` (the exponents along the susceptibility ridge under drive).
+of the page (:func:`compute`, which returns a :class:`QuasiCriticalScalingResults`) and the paper's
+claim (:func:`claim`). The page measures:
+
+* the critical point σ_c(N) (:func:`crit.chapters._quasi_critical_scaling_point.critical_point`):
+  the authors' fits and ours, the crackling test with the joint error of (γ, γ_pred), γ* over
+  networks, goodness of fit and likelihood ratios with the design effect of quenched disorder;
+* the drive h = N·σ_b²/q0 (book/methods.md) on three lines (:func:`crit.analysis.drive_lines.drive_separation`):
+  σ_w² = σ_c(N); the quasi-critical line, the peak of S̄_end (chapter 1's susceptibility) at each h,
+  refined with common random numbers (:func:`crit.analysis.transition.refine_peak`); and undriven
+  at the σ_w² of that line — ended avalanches and the never-ending ones included, side by side;
+* the threshold q0 and annealed against quenched networks (:mod:`crit.analysis.threshold_and_disorder`).
+
+One point measured by two of these (the undriven point at σ_c(N) is the critical point, the q0 = 0.1
+point and the quenched point) is one run. The verdicts (``_quasi_critical_scaling_verdicts``), the
+tables (``_quasi_critical_scaling_tables``) and the figures (``_quasi_critical_scaling_figures``) are
+re-exported here.
 """
 
 from __future__ import annotations
 
-import math
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
-from crit.analysis import crackling, quasicritical
-from crit.analysis import verdicts as vd
-from crit.book import claims, tables
+from crit.analysis import drive, drive_lines, phases, threshold_and_disorder, transition
+from crit.analysis.verdicts import fmt
+from crit.book import claims
 from crit.book.cache import cached_call
 from crit.chapters._quasi_critical_scaling_figures import (
     collapse,
     distributions,
     drive_exponents,
     exponent_plane,
+    quasi_critical_line,
+)
+from crit.chapters._quasi_critical_scaling_point import CriticalPoint, critical_point
+from crit.chapters._quasi_critical_scaling_tables import (
+    comparison_table,
+    error_table,
+    goodness_table,
+    likelihood_ratio_table,
+    line_table,
+    separation_table,
+    variants_table,
 )
 from crit.chapters._quasi_critical_scaling_verdicts import (
-    _FITS,
-    _row_reason,
+    AUTHORS_SIZES,
+    RESOLUTION,
     abbm_line,
-    change,
-    conventions,
-    crackling_relation,
-    drift,
-    goodness_of_fit,
-    likelihood_ratios,
-    precision,
-    reference_classes,
-    ridge_errors,
-    ridge_ratio,
-    ridge_relation,
+    crackling_test,
+    crackling_tests,
+    separation_verdicts,
     verdicts,
 )
 from crit.chapters.settings import Grid, Profiles, Results, Settings
@@ -49,12 +62,15 @@ from crit.models import avalanches, theory
 from crit.seeds import sub_seed
 
 __all__ = [
-    "PROFILES", "SCOPE", "QuasiCriticalScalingResults", "QuasiCriticalScalingSettings", "abbm_line", "change",
-    "claim", "collapse", "comparison_table", "compute", "conventions", "crackling_relation", "distributions",
-    "drift", "drive_exponents", "drive_table", "exponent_plane", "goodness_of_fit", "likelihood_ratio_table",
-    "likelihood_ratios", "precision", "reference_classes", "relation_table", "ridge_errors", "ridge_ratio",
-    "ridge_relation", "verdicts",
+    "AUTHORS_SIZES", "PROFILES", "Q0", "RESOLUTION", "SCOPE", "QuasiCriticalScalingResults",
+    "QuasiCriticalScalingSettings", "abbm_line", "claim", "collapse", "comparison_table", "compute", "crackling_test",
+    "crackling_tests", "distributions", "drive_exponents", "error_table", "exponent_plane", "goodness_table",
+    "likelihood_ratio_table", "line_table", "quasi_critical_line", "separation_table", "separation_verdicts",
+    "variants_table", "verdicts",
 ]
+
+#: The threshold of every run but the q0 sweep (the authors' run).
+Q0 = 0.1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,36 +79,35 @@ class QuasiCriticalScalingSettings(Settings):
 
     Parameters
     ----------
-    width : int
-        Neurons per layer N of every simulation.
-    depth : int
-        Layers of every network.
+    width, depth : int
+        N and L of every simulation.
     sigma_w2 : float or None
-        σ_w² (weight variance times N) of the headline point at σ_b² = 0; ``None``: the
-        finite-width critical point e^{ln(N/2) − ψ(N/2)} of ``width``.
-    n_inputs : int
-        Random inputs of the headline point.
-    inputs_per_network : int
-        Inputs per network of the headline point (a new network every that many).
+        σ_w² of the critical point; ``None``: σ_c(N) = e^{ln(N/2) − ψ(N/2)} of ``width`` (then the
+        critical point is also the undriven point at σ_c(N) of the sweeps, when their inputs match).
+    n_inputs, inputs_per_network : int
+        Inputs of the critical point, and inputs per network (a new network every that many).
     collapse_range : (int, int, int)
         (D_min, D_max, min_count) of the shape collapse, durations in layers.
     n_resamples : int
-        Bootstrap resamples of whole networks at the headline point (half of it, at least 10,
-        along the drive).
+        Resamples of whole networks of every bootstrap (the fit range re-selected in each).
     n_sets : int
         Synthetic sets of each goodness-of-fit p-value.
     gamma_min_count : int
-        Fewest avalanches a duration needs in our γ fit.
-    sweep_sigma_b2 : tuple of float
-        Bias variances σ_b² of the drive sweep, increasing; 0 is the finite-width critical point.
-    drive_n_inputs : int
-        Random inputs at each drive.
-    drive_inputs_per_network : int
-        Inputs per network at each drive.
-    ridge_sigma_w2 : Grid
-        σ_w² grid on which the ridge of χ_F is located at each drive.
-    ridge_n_inputs : int
-        Inputs per grid point of the ridge scans (100 per network).
+        Fewest avalanches a duration needs in the fit of γ.
+    support_grid : int
+        Candidate range ends per grid of our range rule (:func:`crit.analysis.stats.support_search`).
+    drives : tuple of float
+        Dimensionless drives h = N·σ_b²/q0, increasing from 0.
+    drive_n_inputs, drive_inputs_per_network : int
+        Inputs of every point of the three lines, of the q0 sweep and of the quenched/annealed pair.
+    line_sigma_w2 : Grid
+        First σ_w² grid of the S̄_end scans that locate the quasi-critical line at each drive.
+    line_n_inputs, line_inputs_per_network : int
+        Inputs per grid point of those scans, and per network.
+    line_rounds, line_points : int
+        Most scans of the refinement (1: the first grid only) and points of each later grid.
+    thresholds : tuple of float
+        Thresholds q0 of the q0 sweep at σ_c(N), h = 0.
     """
 
     width: int
@@ -104,39 +119,49 @@ class QuasiCriticalScalingSettings(Settings):
     n_resamples: int
     n_sets: int
     gamma_min_count: int
-    sweep_sigma_b2: tuple[float, ...]
+    support_grid: int
+    drives: tuple[float, ...]
     drive_n_inputs: int
     drive_inputs_per_network: int
-    ridge_sigma_w2: Grid
-    ridge_n_inputs: int
+    line_sigma_w2: Grid
+    line_n_inputs: int
+    line_inputs_per_network: int
+    line_rounds: int
+    line_points: int
+    thresholds: tuple[float, ...]
 
 
 PROFILES = Profiles(
     ci=QuasiCriticalScalingSettings(
-        width=100, depth=200, sigma_w2=None, n_inputs=100_000, inputs_per_network=1000,
-        collapse_range=(20, 80, 20), n_resamples=50, n_sets=100, gamma_min_count=50,
-        sweep_sigma_b2=(0.0, 3e-6, 1e-5, 3e-5), drive_n_inputs=20_000, drive_inputs_per_network=500,
-        ridge_sigma_w2=Grid.linear(0.85, 1.25, 9), ridge_n_inputs=1000,
+        width=64, depth=128, sigma_w2=None, n_inputs=20_000, inputs_per_network=500, collapse_range=(10, 60, 20),
+        n_resamples=20, n_sets=50, gamma_min_count=20, support_grid=8, drives=(0.0, 0.01, 0.03),
+        drive_n_inputs=20_000, drive_inputs_per_network=500, line_sigma_w2=Grid.linear(0.94, 1.1, 9),
+        line_n_inputs=2000, line_inputs_per_network=100, line_rounds=1, line_points=9, thresholds=(0.01, 0.1),
     ),
-    # the authors' point (paper-method.md §3-4): width 500, depth 1000, sigma_w2 = 1.002, 2e6 inputs
+    # the authors' point (paper-method.md §3-4): width 500, depth 1000, sigma_w2 = 1.002, 2e6 inputs, q0 = 0.1
     paper=QuasiCriticalScalingSettings(
         width=500, depth=1000, sigma_w2=1.002, n_inputs=2_000_000, inputs_per_network=1000,
-        collapse_range=(60, 250, 20), n_resamples=100, n_sets=200, gamma_min_count=100,
-        sweep_sigma_b2=(0.0, 1e-6, 3e-6, 1e-5, 3e-5), drive_n_inputs=200_000, drive_inputs_per_network=1000,
-        ridge_sigma_w2=Grid.linear(0.9, 1.1, 21), ridge_n_inputs=10_000,
+        collapse_range=(60, 250, 20), n_resamples=50, n_sets=200, gamma_min_count=100, support_grid=12,
+        drives=(0.0, 0.01, 0.03, 0.1), drive_n_inputs=200_000, drive_inputs_per_network=1000,
+        line_sigma_w2=Grid.linear(0.97, 1.03, 13), line_n_inputs=10_000, line_inputs_per_network=200, line_rounds=3,
+        line_points=9, thresholds=(0.01, 0.1),
     ),
 )
 
 
 #: What each profile's sizes can and cannot show.
 SCOPE = {
-    "ci": ("One critical point at width 100 and depth 200 with $10^5$ inputs, and three drives "
-           "$\\sigma_b^2 \\le 3\\cdot10^{-5}$ with $2\\cdot10^4$ inputs each: these sizes cannot give the exponents "
-           "of the authors' run ($2\\cdot10^6$ inputs into width 500, depth 1000), and three driven points are the "
-           "fewest a trend can be fitted through."),
-    "paper": ("The authors' run (width 500, depth 1000, $\\sigma_w^2 = 1.002$, $2\\cdot10^6$ inputs) and four "
-              "drives $\\sigma_b^2$ from $10^{-6}$ to $3\\cdot10^{-5}$ with $2\\cdot10^5$ inputs each; one width "
-              "only, so how the exponents change with the width is left to the universality chapter."),
+    "ci": ("Width 64, depth 128: the critical point $\\sigma_c(N)$ and every point of the drive sweep with "
+           "$2\\cdot10^4$ inputs (40 networks), drives $h$ = 0, 0.01 and 0.03, the quasi-critical line from one "
+           "grid of 9 values of $\\sigma_w^2$ per drive, 20 resamples of the networks. These sizes cannot give "
+           "the exponents of the authors' run (width 500, depth 1000, $2\\cdot10^6$ inputs), cannot locate the "
+           "line to $0.2/N$ from one grid, and 40 networks are too few to bring the joint error of "
+           "$\\gamma - \\gamma_{pred}$ under our fits below the 0.125 the crackling test needs to tell "
+           "$\\gamma = 3/2$ from 2."),
+    "paper": ("The authors' run (width 500, depth 1000, $\\sigma_w^2 = 1.002$, $2\\cdot10^6$ inputs, $q_0$ = 0.1) "
+              "as the critical point, and the drive sweep at width 500 with $2\\cdot10^5$ inputs per point, drives "
+              "$h$ = 0 to 0.1, the line refined in up to 3 rounds, 50 resamples of the networks; one width only, "
+              "so how the exponents change with the width is left to the universality chapter."),
 }
 
 
@@ -146,28 +171,92 @@ class QuasiCriticalScalingResults(Results):
 
     Attributes
     ----------
-    point : crit.analysis.crackling.CracklingAnalysis
-        Both fits, the shape collapse and the likelihood ratios of the headline point (σ_b² = 0).
-    sweep : crit.analysis.quasicritical.DriveSweep
-        Exponents along the ridge against the drive.
-    plane_points : dict
-        ``{label: (tau_s, tau_s_err, tau_d, tau_d_err)}``: the headline point with both fits and
-        every driven point with the authors' fit, for :func:`exponent_plane`.
+    point : CriticalPoint
+        The critical point (see :mod:`crit.chapters._quasi_critical_scaling_point`).
+    sigma_c : float
+        σ_c(N) of the width.
+    line : tuple of crit.analysis.transition.PeakRefinement
+        The S̄_end peak along σ_w² at each drive.
+    line_sigma_w2 : numpy.ndarray
+        The σ_w² of the quasi-critical line used at each drive: the peak, or where it is undetermined
+        the grid point of largest S̄_end (``line_notes`` says so).
+    line_notes : tuple of str
+        Per drive, why the σ_w² used is not a refined peak inside its grid ("" where it is).
+    separation : crit.analysis.drive_lines.DriveSeparation
+        The exponents on the three lines against h.
+    thresholds : crit.analysis.threshold_and_disorder.ThresholdSweep
+    disorder : crit.analysis.threshold_and_disorder.DisorderComparison
     """
 
-    point: crackling.CracklingAnalysis
-    sweep: quasicritical.DriveSweep
-    plane_points: dict
+    point: CriticalPoint
+    sigma_c: float
+    line: tuple
+    line_sigma_w2: np.ndarray
+    line_notes: tuple
+    separation: drive_lines.DriveSeparation
+    thresholds: threshold_and_disorder.ThresholdSweep
+    disorder: threshold_and_disorder.DisorderComparison
+
+
+@contextlib.contextmanager
+def _one_cpu_thread(device):
+    """One torch thread on a CPU: the runs are small, and intra-op threads only add waiting (much of it
+    on a shared machine)."""
+    if device.type != "cpu":
+        yield
+        return
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
+
+
+def _line_peak(s, seed, h, device, progress) -> transition.PeakRefinement:
+    """The peak of S̄_end along σ_w² at drive ``h``, scanned with common random numbers (cached)."""
+    sigma_b2 = drive.drive_to_sigma_b2(h, s.width, Q0)
+
+    def run(sigma_w2):
+        return cached_call(phases.PhaseScan, phases.scan, sigma_w2=np.asarray(sigma_w2, float), sigma_b2=sigma_b2,
+                           width=s.width, depth=s.depth, n_inputs=s.line_n_inputs,
+                           inputs_per_network=s.line_inputs_per_network, q0=Q0, seed=sub_seed(seed, "line", repr(h)),
+                           common_random_numbers=True, device=device, progress=progress)
+
+    return transition.refine_peak(run, s.line_sigma_w2.values(), target=0.2 / s.width,
+                                  susceptibility="ended_mean_size",
+                                  rng=np.random.default_rng(sub_seed(seed, "line peak", repr(h))),
+                                  max_rounds=s.line_rounds, points=s.line_points, n_resamples=max(20, s.n_resamples))
+
+
+def _line_points(line, sigma_c) -> tuple[np.ndarray, tuple]:
+    """The σ_w² of the line at each drive and why it is not a refined peak ("" where it is)."""
+    values, notes = [], []
+    for r in line:
+        if np.isfinite(r.peak):
+            values.append(float(r.peak))
+            notes.append(r.undetermined)
+            continue
+        last = r.grid_round == r.grid_round.max()
+        chi = np.where(np.isfinite(r.chi[last]), r.chi[last], -np.inf)
+        if np.isfinite(chi).any():
+            values.append(float(r.grid[last][int(np.argmax(chi))]))
+            notes.append(f"the peak is undetermined ({r.undetermined}): the line uses the grid point of largest "
+                         "$\\bar S_{end}$")
+        else:
+            values.append(float(sigma_c))
+            notes.append(f"the peak is undetermined ({r.undetermined}): the line uses $\\sigma_c(N)$")
+    return np.array(values), tuple(notes)
 
 
 def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCriticalScalingResults:
-    """The page's results: the headline point and the drive sweep (cached), and the points of the exponent plane.
+    """The page's results: the critical point, the quasi-critical line, the three lines, q0 and disorder (cached).
 
     Parameters
     ----------
     profile : str or QuasiCriticalScalingSettings
         A name of :data:`PROFILES` ("ci", "paper") or settings of one's own, e.g.
-        ``dataclasses.replace(PROFILES["ci"], n_inputs=20_000)``.
+        ``dataclasses.replace(PROFILES["ci"], drives=(0.0, 0.03))``.
     seed : int
         The notebook's ``SEED``.
     device : str or torch.device
@@ -177,55 +266,57 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
     """
     s = PROFILES.resolve(profile)
     dev = avalanches.resolve_device(device)
-    sigma_w2 = s.sigma_w2 if s.sigma_w2 is not None else float(theory.finite_width_critical_sigma_w2(s.width))
-    point = cached_call(
-        crackling.CracklingAnalysis, crackling.simulate_and_analyse, width=s.width, depth=s.depth,
-        sigma_w2=sigma_w2, sigma_b2=0.0, n_inputs=s.n_inputs, inputs_per_network=s.inputs_per_network,
-        collapse_range=s.collapse_range, n_resamples=s.n_resamples, n_sets=s.n_sets, gamma_min_count=s.gamma_min_count,
-        seed=sub_seed(seed, "point"), device=dev, progress=progress)
-    sweep = cached_call(
-        quasicritical.DriveSweep, quasicritical.drive_sweep, sigma_b2=s.sweep_sigma_b2, width=s.width, depth=s.depth,
-        n_inputs=s.drive_n_inputs, inputs_per_network=s.drive_inputs_per_network,
-        ridge_sigma_w2=s.ridge_sigma_w2.values(), ridge_n_inputs=s.ridge_n_inputs, seed=sub_seed(seed, "drive sweep"),
-        n_resamples=max(10, s.n_resamples // 2), device=dev, progress=progress)
-    return QuasiCriticalScalingResults(settings=s, seed=seed, point=point, sweep=sweep,
-                                       plane_points=_plane_points(point, sweep))
+    sigma_c = float(theory.finite_width_critical_sigma_w2(s.width))
+    w2 = float(s.sigma_w2) if s.sigma_w2 is not None else sigma_c
+    points_seed = sub_seed(seed, "points")
+    fits = {"range_rule": "support", "n_resamples": s.n_resamples, "gamma_min_count": s.gamma_min_count,
+            "support_grid": s.support_grid}
+    headline = {"width": s.width, "depth": s.depth, "sigma_w2": w2, "h": 0.0, "q0": Q0, "n_inputs": s.n_inputs,
+                "inputs_per_network": s.inputs_per_network, **fits,
+                "seed": drive.point_seed(points_seed, sigma_w2=w2, h=0.0, q0=Q0,
+                                         inputs_per_network=s.inputs_per_network)}
+    with _one_cpu_thread(dev):
+        point = cached_call(CriticalPoint, critical_point, **headline, collapse_range=s.collapse_range,
+                            n_sets=s.n_sets, device=dev, progress=progress)
 
+        def measure(**kw):  # the critical point is the undriven point at sigma_c(N) when the inputs match
+            if all(kw.get(k) == v for k, v in headline.items()):
+                return point.exponents
+            return cached_call(drive.PointExponents, drive.measure_point, **kw)
 
-def _plane_points(point, sweep) -> dict:
-    """(τ_s, its error, τ_d, its error) of the headline point (both fits) and of every driven point (authors')."""
-    a, o = point.authors, point.ours
-    points = {
-        "critical point, authors' fit": (a.tau_s, a.tau_s_err, a.tau_d, a.tau_d_err),
-        "critical point, our fit": (o.tau_s, o.tau_s_err, o.tau_d, o.tau_d_err),
-    }
-    for k in range(1, sweep.sigma_b2.size):
-        points[f"ridge σ_b²={sweep.sigma_b2[k]:g}, authors' fit"] = tuple(float(v) for v in sweep.authors[k, :2].ravel())
-    return points
-
-
-# ----------------------------------------------------------------------------------------------- claim
+        line = tuple(_line_peak(s, seed, float(h), dev, progress) for h in s.drives)
+        line_sigma_w2, line_notes = _line_points(line, sigma_c)
+        common = {"width": s.width, "depth": s.depth, "n_inputs": s.drive_n_inputs,
+                  "inputs_per_network": s.drive_inputs_per_network, "seed": points_seed, **fits, "device": dev,
+                  "progress": progress, "measure": measure}
+        separation = drive_lines.drive_separation(s.drives, line_sigma_w2, q0=Q0, **common)
+        thresholds = threshold_and_disorder.threshold_sweep(s.thresholds, h=0.0, **common)
+        disorder = threshold_and_disorder.disorder_comparison(h=0.0, q0=Q0, **common)
+    return QuasiCriticalScalingResults(settings=s, seed=seed, point=point, sigma_c=sigma_c, line=line,
+                                       line_sigma_w2=line_sigma_w2, line_notes=line_notes, separation=separation,
+                                       thresholds=thresholds, disorder=disorder)
 
 
 def claim(results: QuasiCriticalScalingResults) -> claims.Claim:
-    """Claim 2 at the critical point: the crackling relation with our fits and with the authors'.
+    """Claim 2 at the critical point: the crackling relation, Δ = γ − γ_pred against 0 with its joint error.
 
-    "reproduced" when γ agrees with γ_pred within 2 combined errors with both fitting choices,
-    "partly reproduced" with one of them, "not reproduced" with neither, "undetermined" when either
-    comparison cannot be made (a NaN exponent or error).
+    Two conventions (:func:`crackling_tests`): ours (ended avalanches, our ranges) and the authors'
+    (never-ending avalanches included, their fixed ranges). "reproduced" when Δ is zero within 2
+    joint errors in both, "partly reproduced" in one, "not reproduced" in neither; "undetermined"
+    when either test cannot decide (a NaN, or a joint error above :data:`RESOLUTION`).
     """
-    ours, authors = crackling_relation(results.point.ours, "ours"), crackling_relation(results.point.authors, "authors")
-    agree = [v.outcome == "agrees" for v in (ours, authors)]
-    if ours.undetermined or authors.undetermined:
+    tests = crackling_tests(results)
+    found = {"ours": tests["ours"], "authors": tests["authors"]}
+    if any(v.undetermined for v in found.values()):
         verdict = "undetermined"
     else:
-        verdict = ("not reproduced", "partly reproduced", "reproduced")[sum(agree)]
-    p = results.point
-    reason = (f"at the critical point ($\\sigma_w^2$ = {p.sigma_w2:.4f}, $\\sigma_b^2$ = 0, width {p.width}, "
-              f"{p.n_inputs:,d} inputs): {ours}; {authors}")
-    key = "; ".join(f"{label}: $\\gamma$ = {vd.fmt(e.gamma, e.gamma_err)}, $\\gamma_{{pred}}$ = "
-                    f"{vd.fmt(e.gamma_pred, e.gamma_pred_err)}"
-                    for label, e in (("ours", p.ours), ("authors'", p.authors)))
+        zero = sum(v.outcome == "zero" for v in found.values())
+        verdict = ("not reproduced", "partly reproduced", "reproduced")[zero]
+    e = results.point.exponents
+    reason = (f"at the critical point ($\\sigma_w^2$ = {e.sigma_w2:.4f}, $h$ = 0, width {e.width}, depth {e.depth}, "
+              f"{e.n_inputs:,d} inputs): " + "; ".join(str(v) for v in found.values()))
+    key = "; ".join(f"{name}: $\\Delta$ = {fmt(v.value, v.error)}" for name, v in (("ours", found["ours"]),
+                                                                        ("authors' convention", found["authors"])))
     s = results.settings
     own = s.profile in PROFILES and PROFILES[s.profile] != s
     return claims.Claim(
@@ -233,97 +324,3 @@ def claim(results: QuasiCriticalScalingResults) -> claims.Claim:
         "(\\tau_d-1)/(\\tau_s-1)$ (approximately, in the quasi-critical regime under drive)",
         verdict=verdict, reason=reason, key=key, profile=f"{s.profile} (settings of one's own)" if own else s.profile,
         chapter="quasi_critical_scaling")
-
-
-# ---------------------------------------------------------------------------------------------- tables
-
-
-def _cell(value, error=None, digits=3, reason=""):
-    """``value ± error``, or an :class:`~crit.book.tables.Undetermined` cell with ``reason`` when the value is NaN."""
-    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
-        return tables.Undetermined(reason or "the data gave no number")
-    return tables.fmt(value, error, digits)
-
-
-def comparison_table(results: QuasiCriticalScalingResults) -> str:
-    """The authors' fits and ours of the headline point side by side (and the authors' published
-    numbers in the paper profile), as Markdown; numbers the data could not give are undetermined cells."""
-    analysis = results.point
-    with_published = results.settings.profile == "paper"
-    a, o, c = analysis.authors, analysis.ours, analysis.collapse
-    fmt = tables.fmt
-
-    def pair(e, name):
-        return _cell(getattr(e, name), getattr(e, name + "_err"), 3, e.undetermined)
-
-    def p_value(e, p):
-        why = "no synthetic sets were drawn (n_sets = 0)" if results.settings.n_sets == 0 else e.undetermined
-        n_sets = results.settings.n_sets
-        return f"< {1 / n_sets:.2g}" if p == 0 and n_sets > 0 else _cell(p, digits=2, reason=why)
-
-    collapse_why = getattr(c, "undetermined", "") or "no duration has enough avalanches"
-    rows = [
-        ["$\\tau_s$", pair(a, "tau_s"), pair(o, "tau_s")],
-        ["$\\tau_d$", pair(a, "tau_d"), pair(o, "tau_d")],
-        ["$\\gamma$ from $\\langle S\\rangle(T)$", pair(a, "gamma"), pair(o, "gamma")],
-        ["$\\gamma_{pred} = (\\tau_d-1)/(\\tau_s-1)$", pair(a, "gamma_pred"), pair(o, "gamma_pred")],
-        ["$|\\gamma-\\gamma_{pred}|$ / error", _cell(a.distance, digits=1, reason=a.undetermined),
-         _cell(o.distance, digits=1, reason=o.undetermined)],
-        ["$\\gamma^*$ (shape collapse)", _cell(c.gamma, c.sigma, 2, collapse_why), _cell(c.gamma, c.sigma, 2, collapse_why)],
-        ["size range $[S_{min}, S_{max}]$", f"[{a.xmin_s:g}, ∞)", f"[{o.xmin_s:.3g}, {o.xmax_s:.3g}]"],
-        ["duration range $[T_{min}, T_{max}]$", f"[{a.xmin_d:g}, ∞)", f"[{o.xmin_d:g}, {o.xmax_d:g}]"],
-        ["never-ending avalanches", "kept", "dropped"],
-        ["GoF p-value, sizes", "not tested", p_value(o, o.p_s)],
-        ["GoF p-value, durations", "not tested", p_value(o, o.p_d)],
-    ]
-    headers = ["", "authors' choices", "our choices"]
-    if with_published:
-        pub = crackling.AUTHORS_NOTEBOOK
-        extra = [fmt(*pub["tau_s"], 4), fmt(*pub["tau_d"], 4), fmt(pub["gamma"][0], digits=4),
-                 fmt(pub["gamma_pred"][0], digits=3), "not given", fmt(*pub["gamma_star"], 2), "[0.5, ∞)", "[5, ∞)",
-                 "kept", "not tested", "not tested"]
-        rows = [r + [e] for r, e in zip(rows, extra)]
-        headers.append("authors' notebook")
-    return tables.markdown(headers, rows)
-
-
-def likelihood_ratio_table(results: QuasiCriticalScalingResults) -> str:
-    """Vuong's normalised ratio R and its p-value of our power-law fits against each alternative, as Markdown."""
-    point = results.point
-    why = point.undetermined or "the likelihood ratio could not be computed"
-    return tables.markdown(
-        ["alternative", "sizes: $R$", "sizes: p", "durations: $R$", "durations: p"],
-        [[alt, _cell(s[0], digits=2, reason=why), _cell(s[1], digits=3, reason=why), _cell(d[0], digits=2, reason=why),
-          _cell(d[1], digits=3, reason=why)]
-         for alt, s, d in zip(point.alternatives, point.lr_sizes, point.lr_durations)],
-    )
-
-
-def drive_table(results: QuasiCriticalScalingResults) -> str:
-    """Ridge point, surviving fraction and both sets of exponents at every drive, as Markdown."""
-    sweep, rows = results.sweep, []
-    for k, b2 in enumerate(sweep.sigma_b2):
-        why = _row_reason(results, k)
-        a_k, o_k = sweep.authors[k], sweep.ours[k]
-        rows.append([f"{b2:g}", _cell(sweep.sigma_w2[k], sweep.sigma_w2_err[k], 3, why),
-                     _cell(sweep.surviving_fraction[k], digits=3, reason=why)]
-                    + [_cell(*a_k[j], 3, why) for j in range(4)] + [_cell(*o_k[j], 3, why) for j in range(4)])
-    return tables.markdown(
-        ["$\\sigma_b^2$", "$\\sigma_w^2$", "$\\rho$", "$\\tau_s$ (a)", "$\\tau_d$ (a)", "$\\gamma$ (a)",
-         "$\\gamma_{pred}$ (a)", "$\\tau_s$ (o)", "$\\tau_d$ (o)", "$\\gamma$ (o)", "$\\gamma_{pred}$ (o)"], rows)
-
-
-def relation_table(results: QuasiCriticalScalingResults) -> str:
-    """|γ − γ_pred| in combined errors and the verdict (within 2 of them or not) at every drive, both
-    fits, as Markdown."""
-    found = {fits: ridge_relation(results, fits) for fits in _FITS}
-    rows = []
-    for k, b2 in enumerate(results.sweep.sigma_b2):
-        row = [f"{b2:g}"]
-        for fits in _FITS:
-            v = found[fits][k]
-            row += ([tables.Undetermined(v.undetermined)] * 2 if v.undetermined
-                    else [f"{v.z:.1f}", "within 2" if v.outcome == "agrees" else "beyond 2"])
-        rows.append(row)
-    return tables.markdown(["$\\sigma_b^2$", "authors': $|\\gamma-\\gamma_{pred}|$ / error", "authors'",
-                            "ours: $|\\gamma-\\gamma_{pred}|$ / error", "ours"], rows)
