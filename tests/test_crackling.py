@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from crit.analysis import bootstrap, crackling, quasicritical, stats
+from crit.analysis import bootstrap, crackling, stats
 from crit.models import avalanches as av
 from crit.models import theory
 
@@ -122,13 +122,3 @@ def test_analysis_needs_profiles_and_a_generator():
         crackling.analyse(rec, collapse_range=(5, 10, 5), rng=np.random.default_rng(0))
     with pytest.raises(TypeError, match="Generator"):
         crackling.analyse(rec, collapse_range=(5, 10, 5), rng=1)
-
-
-def test_drive_sweep_starts_at_the_finite_width_critical_point():
-    sweep = quasicritical.drive_sweep([0.0, 1e-4], width=24, depth=48, n_inputs=6000, inputs_per_network=300,
-                                      ridge_sigma_w2=np.linspace(0.8, 1.3, 6), ridge_n_inputs=300, seed=1,
-                                      n_resamples=10)
-    assert sweep.sigma_w2[0] == pytest.approx(theory.finite_width_critical_sigma_w2(24))
-    assert sweep.ours.shape == sweep.authors.shape == (2, 4, 2)
-    assert 0.8 <= sweep.sigma_w2[1] <= 1.3 and np.isfinite(sweep.authors[0]).all()
-

@@ -19,10 +19,10 @@ from crit.analysis import (
     collapse,
     correlation,
     crackling,
+    drive,
     finite_size,
     learning,
     phases,
-    quasicritical,
     resampling,
     shapes,
     universality,
@@ -171,18 +171,13 @@ def test_fit_both_rejects_bad_records(run):
 
 
 def test_drive_where_every_input_survives_is_undetermined(tmp_path):
-    sweep = quasicritical.drive_sweep([0.0, 1.0], width=8, depth=10, n_inputs=300, inputs_per_network=100,
-                                      ridge_sigma_w2=np.linspace(0.8, 1.3, 4), ridge_n_inputs=300, seed=1,
-                                      n_resamples=5)
-    assert not sweep.determined and sweep.ours.shape == (2, 4, 2)
-    assert quasicritical.DriveSweep.load(sweep.save(tmp_path / "s.npz")).undetermined == sweep.undetermined
-    assert "every input survived" in sweep.undetermined[1] and "constant" in sweep.undetermined[1]
-    assert _nan(sweep.sigma_w2[1], sweep.surviving_fraction[1], sweep.ours[1], sweep.authors[1])
-    # 300 inputs at the critical point leave too few avalanches for our fits: a gap with its reason
-    assert "our fit" in sweep.undetermined[0] and _nan(sweep.ours[0, 0])
+    p = drive.measure_point(width=8, depth=10, sigma_w2=1.2, h=50.0, n_inputs=300, inputs_per_network=100, seed=1,
+                            n_resamples=20)
+    assert not p.determined and "ended" in p.undetermined
+    assert drive.PointExponents.load(p.save(tmp_path / "p.npz")).undetermined == p.undetermined
     with pytest.raises(ValueError, match="non-finite"):
-        quasicritical.drive_sweep([np.nan], width=8, depth=10, n_inputs=300, inputs_per_network=100,
-                                  ridge_sigma_w2=[0.8, 1.0, 1.3], ridge_n_inputs=300)
+        drive.measure_point(width=8, depth=10, sigma_w2=1.2, h=float("nan"), n_inputs=300, inputs_per_network=100,
+                            seed=1)
 
 
 # -------------------------------------------------------------------------------------- universality

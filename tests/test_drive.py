@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from crit.analysis import drive, quasicritical
+from crit.analysis import drive
 
 
 def test_the_drive_round_trips_and_is_the_bias_share_of_the_threshold():
@@ -35,11 +35,3 @@ def test_bad_drives_raise_and_name_the_value():
         drive.drive_to_sigma_b2(0.1, 10, 0.0)
     with pytest.raises(ValueError, match="width must be an integer >= 1"):
         drive.drive_from_sigma_b2(0.1, 0, 0.1)
-
-
-def test_the_old_drive_sweep_reports_its_dimensionless_drives():
-    sweep = quasicritical.DriveSweep(sigma_b2=np.array([0.0, 1e-4]), sigma_w2=np.ones(2), sigma_w2_err=np.zeros(2),
-                                     surviving_fraction=np.zeros(2), ours=np.zeros((2, 4, 2)),
-                                     authors=np.zeros((2, 4, 2)), width=100, depth=200, n_inputs=10, seed=0,
-                                     wall_time_s=0.0)
-    assert np.allclose(sweep.drives(), [0.0, 0.1])

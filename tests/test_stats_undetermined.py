@@ -108,7 +108,7 @@ def test_bad_input_still_raises(data, exc, msg, discrete):
 
 
 def test_thin_data_still_raise_value_error():
-    # the cases callers catch (crit.analysis.universality, crackling via quasicritical) are unchanged
+    # the cases callers catch (crit.analysis.universality, crackling via the chapters) are unchanged
     with pytest.raises(ValueError, match="at least 10"):
         fit_power_law(np.arange(1.0, 101.0), discrete=True, xmin=95)
     with pytest.raises(ValueError, match="no candidate xmin"):

@@ -5,8 +5,8 @@
 ``phases``, ``transition``
     Order parameters and susceptibilities on a (σ_w², σ_b²) grid; the peak located and refined,
     and its finite-size scaling.
-``crackling``, ``quasicritical``
-    The authors' and our fits of one run, and the exponents along the susceptibility ridge under drive.
+``crackling``
+    The authors' and our fits of one run.
 ``fit_ranges``, ``bootstrap``, ``design_effect``
     How the fit range is chosen; the crackling exponents with errors over networks (the range
     re-selected in every resample, the joint error of γ − γ_pred); likelihood ratios and goodness of
