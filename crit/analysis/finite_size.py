@@ -40,7 +40,7 @@ the reason in :attr:`FiniteSizeScaling.undetermined`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special, stats
@@ -120,6 +120,15 @@ class FiniteSizeScaling(Record):
     cutoff_ratio, cutoff_ratio_err : float
         b_S/b_T (γ of the cut-offs) and its error, with the correlation of S_c and T_c over networks
         at each width (:func:`~crit.analysis.universality.ratio_of_width_exponents`).
+    cutoff_correlations : numpy.ndarray
+        Per width, the correlation of S_c and T_c over the leave-one-group-out estimates (NaN without).
+    omega, omega_err : float
+        Correction exponent of the N → ∞ limits and its error (with a pipeline whose ω is the measured
+        b_T, the error of b_T, whose effect is in the limits' errors); NaN for the per-system
+        options of :data:`MEASURE_OPTIONS`, whose ω is in that table.
+    pipeline : str
+        Name of the :class:`~crit.analysis.pipeline.Pipeline` that measured every width, "" for
+        :data:`MEASURE_OPTIONS`.
     """
 
     system: str
@@ -144,6 +153,10 @@ class FiniteSizeScaling(Record):
     width_undetermined: tuple = ()
     cutoff_ratio: float = float("nan")
     cutoff_ratio_err: float = float("nan")
+    cutoff_correlations: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    omega: float = float("nan")
+    omega_err: float = float("nan")
+    pipeline: str = ""
 
     @property
     def determined(self) -> bool:
@@ -194,39 +207,74 @@ def _measure(a, name, dmin, window_fraction):
                                 name=name, fixed_dmin=True, window_fraction=window_fraction)
 
 
-def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
+def _limit(widths, values, errors, omega, omega_err):
+    """(a, a_err) of ``value = a + b N^-ω``; the error of ω is carried by refitting at ω ± its error
+    (half the change, added in quadrature)."""
+    a, a_err, _ = universality.extrapolate(widths, values, errors, omega=omega)
+    if np.isfinite(a) and np.isfinite(omega_err) and omega_err > 0:
+        shifted = [universality.extrapolate(widths, values, errors, omega=max(omega + s * omega_err, 1e-3))[0]
+                   for s in (-1, 1)]
+        if np.all(np.isfinite(shifted)):
+            a_err = float(np.hypot(a_err, (shifted[1] - shifted[0]) / 2))
+    return a, a_err
+
+
+def finite_size_scaling(system_sweeps: dict, system: str, *, pipeline=None) -> FiniteSizeScaling:
     """Measure every width of one system (``{width: Avalanches}``) and fit the N-dependence.
 
-    The fit windows and the correction exponent of the extrapolation are those of
-    :data:`MEASURE_OPTIONS` for ``system`` (``"dense"`` for any other name, as for :data:`SYSTEMS`).
+    Parameters
+    ----------
+    system_sweeps : dict
+        ``{width: avalanche record}``.
+    system : str
+    pipeline : crit.analysis.pipeline.Pipeline, optional
+        The one pipeline (:data:`crit.analysis.pipeline.PIPELINE`) that measures every width of every
+        system, and whose ω (the measured b_T, its error carried) sets the N → ∞ limits. Without it,
+        the per-system windows and ω of :data:`MEASURE_OPTIONS` (``"dense"`` for any other name).
 
     Returns
     -------
     FiniteSizeScaling
         NaN where the data do not allow a number (one width gives no N-exponent, two no N → ∞
-        limit), with the reason in ``undetermined``.
+        limit, a b_T that is NaN or not positive no limit under ``omega="b_T"``), with the reason in
+        ``undetermined``.
     """
     if not isinstance(system_sweeps, dict):
         raise TypeError(f"system_sweeps must be a dict {{width: record}}, got {type(system_sweeps).__name__}")
-    options = MEASURE_OPTIONS.get(system, MEASURE_OPTIONS["dense"])
     widths = np.array(sorted(system_sweeps))
-    ex = [_measure(system_sweeps[w], f"{system}, N={w}", options["dmin"], options["window_fraction"]) for w in widths]
+    if pipeline is None:
+        options = MEASURE_OPTIONS.get(system, MEASURE_OPTIONS["dense"])
+        ex = [_measure(system_sweeps[w], f"{system}, N={w}", options["dmin"], options["window_fraction"])
+              for w in widths]
+    else:
+        from crit.analysis import pipeline as pipeline_module
+
+        if not isinstance(pipeline, pipeline_module.Pipeline):
+            raise TypeError(f"pipeline must be a Pipeline, got {type(pipeline).__name__}")
+        ex = [pipeline_module.measure_record(pipeline, system_sweeps[w], name=f"{system}, N={w}") for w in widths]
     col = lambda attr: np.array([getattr(e, attr) for e in ex])  # noqa: E731
     se, de = col("size_cutoff"), col("duration_cutoff")
     s_exp = universality.power_law_in_width(widths, se, col("size_cutoff_err"))
     d_exp = universality.power_law_in_width(widths, de, col("duration_cutoff_err"))
+    if pipeline is None:
+        omega, omega_err, name = options["omega"], float("nan"), ""
+    else:
+        omega, omega_err = pipeline_module.correction_exponent(pipeline, *d_exp)
+        name = pipeline.name
     limit = {}
     for key in ("tau_s", "tau_d", "gamma"):
-        a, a_err, _ = universality.extrapolate(widths, col(key), np.maximum(col(key + "_err"), 1e-3),
-                                               omega=options["omega"])
-        limit[key] = (a, a_err)
-    reasons = [f"N={w}: {e.undetermined}" for w, e in zip(widths, ex) if e.undetermined]
-    for name, b in (("size", s_exp), ("duration", d_exp)):
+        limit[key] = (_limit(widths, col(key), np.maximum(col(key + "_err"), 1e-3), omega, omega_err)
+                      if np.isfinite(omega) else (float("nan"), float("nan")))
+    reasons = [f"N={w}: {e.undetermined}" for w, e in zip(widths, ex, strict=True) if e.undetermined]
+    for label, b in (("size", s_exp), ("duration", d_exp)):
         if np.isnan(b[0]):
-            reasons.append(f"{name} cut-off exponent: needs 2 widths with a finite, positive cut-off and error "
+            reasons.append(f"{label} cut-off exponent: needs 2 widths with a finite, positive cut-off and error "
                            f"(of {widths.size})")
     missing = [k for k in ("tau_s", "tau_d", "gamma") if np.isnan(limit[k][0])]
-    if missing:
+    if missing and not np.isfinite(omega):
+        reasons.append(f"N → ∞ limit of {', '.join(missing)}: the correction exponent ω = b_T is undetermined "
+                       f"(b_T = {d_exp[0]:.3g})")
+    elif missing:
         reasons.append(_limit_reason(missing, widths.size))
     return FiniteSizeScaling(
         system, widths, col("tau_s"), col("tau_s_err"), col("tau_d"), col("tau_d_err"), col("gamma"),
@@ -235,10 +283,13 @@ def finite_size_scaling(system_sweeps: dict, system: str) -> FiniteSizeScaling:
         "; ".join(reasons), tuple(e.undetermined for e in ex),
         *universality.ratio_of_width_exponents(widths, se, col("size_cutoff_err"), de, col("duration_cutoff_err"),
                                                col("cutoff_correlation")),
+        col("cutoff_correlation").astype(float), float(omega), float(omega_err), name,
     )
 
 
 #: Width exponents (b_S, b_T) of the cut-offs S_c ∝ N^{b_S}, T_c ∝ N^{b_T}: free BM of ln‖h‖² with
-#: step variance 2/N (T_c ∝ N; S_c ∝ √N · N, the √N of the size definition included) and mean-field
-#: DP on N units (T_c ∝ N^{1/2}, S_c ∝ N; notes §2.4). Their ratio is γ = 1/(σνz): 3/2 and 2.
+#: step variance 2/N (T_c ∝ N; S_c ∝ √N · N, the √N of the size definition included), mean-field
+#: DP on N units (T_c ∝ N^{1/2}, S_c ∝ N; notes §2.4). Their ratio is γ = 1/(σνz): 3/2 and 2. The
+#: full table, with 1+1-D DP on N sites (b_T = z = 1.5807, b_S = zγ = 2.3287) and the classes that
+#: make no prediction in N, with errors and sources, is :data:`crit.analysis.classes.CLASSES`.
 CUTOFF_EXPONENTS = {"free BM": (1.5, 1.0), "mean-field DP": (1.0, 0.5)}

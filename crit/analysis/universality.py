@@ -95,6 +95,10 @@ class Exponents(Record):
     cutoff_correlation : float
         Correlation of S_c and T_c over the leave-one-group-out estimates (the same networks make
         both, so their errors are not independent); NaN without a jackknife.
+    covariance : tuple
+        Jackknife covariance of (τ_s, τ_d, γ) as a 3×3 tuple of tuples (the same avalanches make all
+        three, so their errors are correlated); empty when not measured (:func:`measure` leaves it
+        empty, :func:`crit.analysis.pipeline.measure` fills it).
     """
 
     name: str
@@ -116,6 +120,7 @@ class Exponents(Record):
     surviving_fraction: float
     undetermined: str = ""
     cutoff_correlation: float = float("nan")
+    covariance: tuple = ()
 
     @property
     def determined(self) -> bool:
@@ -330,8 +335,9 @@ def classify(exponents: Exponents, *, classes=None, systematic=SYSTEMATIC, toler
     }
     best = min(distances, key=distances.get)
     assigned = best if distances[best] <= tolerance and np.isfinite(distances[best]) else "none"
-    missing = [n for n, v in zip(("tau_s", "tau_d", "gamma"), exponents.values) if np.isnan(v)]
-    missing += [f"{n}_err" for n, e in zip(("tau_s", "tau_d", "gamma"), exponents.errors) if np.isnan(e)]
+    names = ("tau_s", "tau_d", "gamma")
+    missing = [n for n, v in zip(names, exponents.values, strict=True) if np.isnan(v)]
+    missing += [f"{n}_err" for n, e in zip(names, exponents.errors, strict=True) if np.isnan(e)]
     reason = ""
     if missing:
         assigned = "undetermined"
