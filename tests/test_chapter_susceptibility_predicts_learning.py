@@ -22,9 +22,14 @@ TINY = dataclasses.replace(chapter.PROFILES["ci"], width=8, depth=3, sigma_w2=Gr
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
+def tiny_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_cache):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CRIT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        mp.setenv("CRIT_CACHE_DIR", str(tiny_cache))
         yield chapter.compute(TINY, seed=3, device="cpu")
 
 
@@ -65,7 +70,7 @@ def test_profiles_hold_todays_values():
     assert "width 48, depth 20" in chapter.SCOPE["ci"] and "400 steps" in chapter.SCOPE["paper"]
 
 
-def test_tiny_compute_end_to_end(tiny, tmp_path_factory):
+def test_tiny_compute_end_to_end(tiny, tiny_cache):
     r = tiny
     n_b, n_w, g = 2, 3, 6
     assert r.settings is TINY and r.seed == 3
@@ -88,7 +93,7 @@ def test_tiny_compute_end_to_end(tiny, tmp_path_factory):
     for figure in (chapter.accuracy_map(r), chapter.scatter(r), chapter.learning_curves(r)):
         assert figure.axes
     with pytest.MonkeyPatch.context() as mp:  # read back from the cache the fixture wrote
-        mp.setenv("CRIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache0"))
+        mp.setenv("CRIT_CACHE_DIR", str(tiny_cache))
         again = chapter.compute(TINY, seed=3, device="cpu")
     np.testing.assert_array_equal(again.score, r.score)
     assert again.scan.wall_time_s == r.scan.wall_time_s
