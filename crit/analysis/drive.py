@@ -258,14 +258,14 @@ class ExponentTable(Record):
 
     Attributes
     ----------
-    values, errors : numpy.ndarray, shape (*shape, 2, 5)
+    values, errors : numpy.ndarray, shape (``*shape``, 2, 5)
         Dimensionless; errors are spreads over networks, the error of Δ the joint one.
-    robust_errors : numpy.ndarray, shape (*shape, 2, 5)
+    robust_errors : numpy.ndarray, shape (``*shape``, 2, 5)
         Half the central 68.3 % range of the replicates (``CracklingBootstrap.robust_errors``).
-    delta_error_independent, correlation : numpy.ndarray, shape (*shape, 2)
+    delta_error_independent, correlation : numpy.ndarray, shape (``*shape``, 2)
         The error Δ would have if γ and γ_pred were independent, and their correlation.
-    sigma_w2, sigma_b2, h, q0, surviving_fraction : numpy.ndarray, shape (*shape,)
-    inputs_per_network, n_recorded, n_networks : numpy.ndarray of int, shape (*shape,)
+    sigma_w2, sigma_b2, h, q0, surviving_fraction : numpy.ndarray, shape (``*shape``,)
+    inputs_per_network, n_recorded, n_networks : numpy.ndarray of int, shape (``*shape``,)
     width, depth, n_inputs, seed, n_resamples : int
     range_rule : str
     undetermined : tuple of str
@@ -299,7 +299,7 @@ class ExponentTable(Record):
         return not any(self.undetermined)
 
     def value(self, quantity, selection="ended") -> tuple:
-        """``(values, errors)`` of one quantity and selection, each of shape (*shape,)."""
+        """``(values, errors)`` of one quantity and selection, each of shape (``*shape``,)."""
         q = QUANTITIES.index(_validate.choice("quantity", quantity, QUANTITIES))
         s = SELECTIONS.index(_validate.choice("selection", selection, SELECTIONS))
         return self.values[..., s, q], self.errors[..., s, q]

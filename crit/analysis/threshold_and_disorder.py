@@ -71,8 +71,7 @@ def threshold_sweep(thresholds, *, width, depth, sigma_w2=None, h=0.0, n_inputs,
         Default σ_c(N).
     h : float
         The dimensionless drive, held fixed (σ_b² = h·q0/N changes with q0).
-    width, depth, n_inputs, inputs_per_network, seed, range_rule, n_resamples, gamma_min_count, support_grid,
-    device, progress, measure
+    width, depth, n_inputs, inputs_per_network, seed, range_rule, n_resamples, gamma_min_count, support_grid, device, progress, measure
         As in :func:`crit.analysis.drive_lines.drive_separation`.
     """
     q = _validate.finite_array("thresholds", thresholds)
@@ -125,8 +124,7 @@ def disorder_comparison(*, width, depth, sigma_w2=None, h=0.0, q0=0.1, n_inputs,
         Of the quenched run (> 1).
     sigma_w2 : float, optional
         Default σ_c(N).
-    width, depth, h, q0, n_inputs, seed, range_rule, n_resamples, gamma_min_count, support_grid, device,
-    progress, measure
+    width, depth, h, q0, n_inputs, seed, range_rule, n_resamples, gamma_min_count, support_grid, device, progress, measure
         As in :func:`crit.analysis.drive_lines.drive_separation`.
     """
     width, depth, n_inputs, inputs_per_network, seed, range_rule, n_resamples = _common(

@@ -429,7 +429,7 @@ class PeakScaling(Record):
     scaled_shift, scaled_shift_err : numpy.ndarray
         N·(peak − σ_c(N)) and its error: constant when the peak tracks σ_c(N) to O(1/N).
     sigma_inf, sigma_inf_err : float
-        σ_∞ of |peak − σ_∞| ∝ N^{−1/ν}: given (error 0) or fitted (``sigma_inf_fitted``).
+        σ_∞ of abs(peak − σ_∞) ∝ N^{−1/ν}: given (error 0) or fitted (``sigma_inf_fitted``).
     sigma_inf_fitted : bool
     inv_nu, inv_nu_err, nu, nu_err : float
         1/ν (the exponent of the shift) and ν, with errors.
@@ -527,7 +527,7 @@ def peak_scaling(widths, peak, peak_err, height, height_err, *, sigma_inf=1.0) -
     height, height_err : array_like
         Peak heights (units of χ) and their errors.
     sigma_inf : float or None
-        σ_∞ of the shift law |peak − σ_∞| ∝ N^{−1/ν}: 1.0 (default) is the mean-field critical point
+        σ_∞ of the shift law abs(peak − σ_∞) ∝ N^{−1/ν}: 1.0 (default) is the mean-field critical point
         of tanh at σ_b² = 0; ``None`` fits it (then ν needs 3 widths, else 2).
 
     Returns

@@ -123,8 +123,9 @@ def claims_table(pages: dict) -> str:
         elif status in ("ran", "reused"):
             rows.append((99, f"| {{doc}}`/{name}` | the page glues no claim | – | – | {{doc}}`/{name}` |"))
         else:
-            rows.append((99, f"| `{name}` | **not computed**: the chapter {status.replace('_', ' ')} in this build "
-                             "| – | – | – |"))
+            what = {"failed": "failed in this build", "not built": "was not built in this build"}.get(
+                status, f"is {status!r} in this build")
+            rows.append((99, f"| `{name}` | **not computed**: the chapter {what} | – | – | – |"))
     head = ["| The paper's claim | Verdict of this build | Key number | Profile | Chapter |", "|---|---|---|---|---|"]
     return "\n".join(head + [r for _, r in sorted(rows, key=lambda r: r[0])]) + "\n"
 
