@@ -65,3 +65,20 @@ def test_every_chapter_states_its_profile_and_claim(path):
     text = path.read_text(encoding="utf-8")
     assert "{glue:md}`profile_statement:myst`" in text, f"{path.name} does not state its profile at its top"
     assert "claims.glue_claim(" in text, f"{path.name} glues no claim for the introduction's table"
+
+
+def test_typed_scopes_name_the_sizes_their_profiles_hold():
+    """The typed SCOPE texts of chapters 1 and 2 describe their profiles' sizes: a changed profile fails here
+    instead of leaving a stale sentence at the top of the page."""
+    from crit.chapters import phase_diagram as p1
+    from crit.chapters import quasi_critical_scaling as p2
+
+    s = p1.PROFILES["ci"]
+    text = p1.SCOPE["ci"]
+    assert f"Widths {s.widths[0]} to {s.widths[-1]}" in text
+    assert f"{s.n_inputs // s.inputs_per_network} networks of {s.inputs_per_network} inputs" in text
+    assert f"{s.map_n_inputs // s.inputs_per_network} networks per point" in text
+    q = p2.PROFILES["ci"]
+    text = p2.SCOPE["ci"]
+    assert f"{q.n_inputs // q.inputs_per_network} networks" in text and f"{q.n_resamples} resamples" in text
+    assert f"grid of {q.line_sigma_w2.n} values" in text
