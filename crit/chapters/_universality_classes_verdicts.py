@@ -463,6 +463,6 @@ def claim(results) -> claims.Claim:
     key = "$b_S/b_T$ = " + ", ".join(
         f"{verdicts.fmt(*r) if np.isfinite(r[0]) else 'undetermined'} ({s})" for s, r in ratios.items()
     ) + "; free BM 3/2, mean-field DP 2"
-    return claims.Claim(4, "finite-size scaling sorts deep networks into universality classes, "
+    return claims.Claim(4, "Finite-size scaling sorts deep networks into universality classes, "
                            "\"including Barkhausen noise and directed percolation\"",
                         verdict, reason, key, results.settings.profile, "universality_classes")

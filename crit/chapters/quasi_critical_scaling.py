@@ -320,7 +320,7 @@ def claim(results: QuasiCriticalScalingResults) -> claims.Claim:
     s = results.settings
     own = s.profile in PROFILES and PROFILES[s.profile] != s
     return claims.Claim(
-        number=2, claim="at the critical point avalanches obey the crackling relation $\\gamma = "
+        number=2, claim="At the critical point avalanches obey the crackling relation $\\gamma = "
         "(\\tau_d-1)/(\\tau_s-1)$ (approximately, in the quasi-critical regime under drive)",
         verdict=verdict, reason=reason, key=key, profile=f"{s.profile} (settings of one's own)" if own else s.profile,
         chapter="quasi_critical_scaling")
