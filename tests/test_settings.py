@@ -69,3 +69,16 @@ def test_sub_seeds_are_stable_distinct_and_labelled():
         sub_seed(-1, "x")
     with pytest.raises(TypeError, match="label"):
         sub_seed(0, 1.5)
+
+
+def test_one_cpu_thread_sets_and_restores_the_thread_count():
+    import torch
+
+    from crit.chapters.settings import one_cpu_thread
+
+    before = torch.get_num_threads()
+    with one_cpu_thread(torch.device("cpu")):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with one_cpu_thread(torch.device("meta")):  # not the CPU: left alone
+        assert torch.get_num_threads() == before

@@ -14,12 +14,10 @@ quasi-critical line. The verdicts and the claim (``_phase_diagram_verdicts``), t
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from crit import _validate
 from crit.analysis import phases, transition
@@ -58,7 +56,7 @@ from crit.chapters._phase_diagram_verdicts import (
     target_sentence,
     tracking_verdict,
 )
-from crit.chapters.settings import Grid, Profiles, Results, Settings
+from crit.chapters.settings import Grid, Profiles, Results, Settings, one_cpu_thread
 from crit.models import avalanches as av
 from crit.models import theory
 from crit.seeds import sub_seed
@@ -223,20 +221,6 @@ class PhaseDiagramResults(Results):
     authors_err: float | None
 
 
-@contextlib.contextmanager
-def _one_cpu_thread(device):
-    """One torch thread on a CPU: a scan with common random numbers simulates one small network per
-    call, where intra-op threads only add waiting (much of it on a shared machine)."""
-    if device.type != "cpu":
-        yield
-        return
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(saved)
-
 
 def _runner(s, seed, device, progress, width, depth, *, sigma_b2=0.0, n_inputs=None, label=None):
     """``run(sigma_w2) -> PhaseScan``: a cached scan with common random numbers at fixed everything else.
@@ -288,7 +272,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
                 max_rounds=s.refine_rounds, points=s.refine_points)
         return done[width, depth, name]
 
-    with _one_cpu_thread(dev):
+    with one_cpu_thread(dev):
         refined = {n: refine(n, s.depth(n), "ended_mean_size") for n in s.widths}
         refined_survival = {n: refine(n, s.depth(n), "survival_derivative") for n in s.widths}
         sweeps = {n: runner(n, s.depth(n))(s.sweep_sigma_w2.values()) for n in s.widths}

@@ -21,11 +21,9 @@ re-exported here.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from crit.analysis import drive, drive_lines, phases, threshold_and_disorder, transition
 from crit.analysis.verdicts import fmt
@@ -57,7 +55,7 @@ from crit.chapters._quasi_critical_scaling_verdicts import (
     separation_verdicts,
     verdicts,
 )
-from crit.chapters.settings import Grid, Profiles, Results, Settings
+from crit.chapters.settings import Grid, Profiles, Results, Settings, one_cpu_thread
 from crit.models import avalanches, theory
 from crit.seeds import sub_seed
 
@@ -198,20 +196,6 @@ class QuasiCriticalScalingResults(Results):
     disorder: threshold_and_disorder.DisorderComparison
 
 
-@contextlib.contextmanager
-def _one_cpu_thread(device):
-    """One torch thread on a CPU: the runs are small, and intra-op threads only add waiting (much of it
-    on a shared machine)."""
-    if device.type != "cpu":
-        yield
-        return
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(saved)
-
 
 def _line_peak(s, seed, h, device, progress) -> transition.PeakRefinement:
     """The peak of S̄_end along σ_w² at drive ``h``, scanned with common random numbers (cached)."""
@@ -275,7 +259,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
                 "inputs_per_network": s.inputs_per_network, **fits,
                 "seed": drive.point_seed(points_seed, sigma_w2=w2, h=0.0, q0=Q0,
                                          inputs_per_network=s.inputs_per_network)}
-    with _one_cpu_thread(dev):
+    with one_cpu_thread(dev):
         point = cached_call(CriticalPoint, critical_point, **headline, collapse_range=s.collapse_range,
                             n_sets=s.n_sets, device=dev, progress=progress)
 

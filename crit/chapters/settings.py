@@ -21,6 +21,7 @@ paper's sizes on a GPU). Seeds of the individual runs of a chapter come from the
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from crit import _validate
 from crit.records import plain
 from crit.seeds import sub_seed
 
-__all__ = ["Grid", "Settings", "Profiles", "Results", "sub_seed", "PROFILE_NAMES"]
+__all__ = ["Grid", "Settings", "Profiles", "Results", "sub_seed", "PROFILE_NAMES", "one_cpu_thread"]
 
 #: The profiles every chapter defines.
 PROFILE_NAMES = ("ci", "paper")
@@ -182,3 +183,24 @@ class Results:
 
     settings: Settings
     seed: int
+
+
+@contextlib.contextmanager
+def one_cpu_thread(device):
+    """Run the block with one torch thread when ``device`` (a ``torch.device``) is the CPU.
+
+    Chapters whose runs are many small simulations (one network per call, as with common random
+    numbers) gain nothing from intra-op threads and lose much to their waiting on a shared machine.
+    The previous thread count is restored afterwards; on a GPU nothing changes.
+    """
+    if device.type != "cpu":
+        yield
+        return
+    import torch
+
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
