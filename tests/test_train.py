@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import torch
 
-from crit.analysis import learning
 from crit.models import datasets, train
 
 
@@ -73,8 +72,10 @@ def test_bad_arguments(digits):
         train.train(np.zeros((3, 3)), 1.0, 0.0, width=8, depth=2, steps=1)
     with pytest.raises(ValueError, match="optimizer"):
         train.train(digits, 1.0, 0.0, width=8, depth=2, steps=1, optimizer="lbfgs")
-    with pytest.raises(ValueError, match="lr must be >"):
-        train.train(digits, 1.0, 0.0, width=8, depth=2, steps=1, lr=0.0)
+    with pytest.raises(ValueError, match="learning rate must be > 0"):
+        train.train(digits, 1.0, 0.0, width=8, depth=2, steps=1, lr=[0.1, 0.0])
+    with pytest.raises(ValueError, match="validation_fraction"):
+        train.train(digits, 1.0, 0.0, width=8, depth=2, steps=1, validation_fraction=1.0)
     with pytest.raises(ValueError, match="broadcast|shape"):
         train.train(digits, [1.0, 2.0, 3.0], [0.0, 0.1], width=8, depth=2, steps=1)
 
@@ -84,16 +85,40 @@ def test_adam_also_learns(digits):
     assert run.test_accuracy[0] > 0.6
 
 
-def test_predictors_on_a_tiny_scan():
-    from crit.analysis import phases
 
-    scan = phases.scan(np.geomspace(0.5, 4.0, 7), [0.0, 0.1], width=16, depth=8, n_inputs=300,
-                       inputs_per_network=100, seed=0)
-    pred = learning.predictors(scan, [0.5, 1.0, 4.0], [0.0, 0.0, 0.1])
-    assert pred.log_chi1[1] == pytest.approx(0.0, abs=1e-9)  # sigma_b2 = 0: chi1 = sigma_w2
-    assert pred.mf_distance[1] == pytest.approx(0.0, abs=1e-9)
-    np.testing.assert_allclose(pred.chi[[0, 2]], scan.response_susceptibility()[0][[0, 1], [0, 6]])
-    with pytest.raises(ValueError, match="one of the scan"):
-        learning.predictors(scan, [1.0], [0.05])
-    with pytest.raises(ValueError, match="within the scan's range"):
-        learning.predictors(scan, [5.0], [0.0])
+
+def test_each_network_trains_with_its_own_learning_rate(digits):
+    """A batch of learning rates gives each network exactly what training it alone at that rate gives."""
+    kwargs = dict(width=12, depth=4, steps=30, eval_every=10, seed=2, threads=1)
+    for optimizer, rates in (("sgd", [0.3, 0.03]), ("adam", [1e-2, 1e-3])):
+        both = train.train(digits, 1.3, 0.01, lr=rates, optimizer=optimizer, **kwargs)
+        alone = train.train(digits, 1.3, 0.01, lr=rates[1], optimizer=optimizer, **kwargs)
+        np.testing.assert_allclose(both.train_loss[1], alone.train_loss[0], rtol=1e-5)
+        assert both.lr.tolist() == rates and not np.allclose(both.train_loss[0], both.train_loss[1])
+
+
+def test_adam_is_pytorchs_adam():
+    torch.manual_seed(0)
+    mine = torch.randn(2, 3, 4, requires_grad=True)
+    ref = mine.detach().clone().requires_grad_()
+    ours = train._Optimizer([mine], torch.tensor([1e-2, 1e-2]), "adam")
+    theirs = torch.optim.Adam([ref], lr=1e-2)
+    for _ in range(5):
+        for p, opt in ((mine, ours), (ref, theirs)):
+            opt.zero_grad()
+            (p**3).sum().backward()
+            opt.step()
+    torch.testing.assert_close(mine, ref)
+
+
+def test_validation_examples_are_held_out_of_training(digits):
+    run = train.train(digits, [1.2, 1.6], 0.0, width=16, depth=3, steps=40, lr=0.1, eval_every=20,
+                      validation_fraction=0.25, seed=0, threads=1)
+    assert np.all((run.validation_accuracy > 0.3) & (run.validation_accuracy <= 1))
+    assert np.all(np.isfinite(run.final_validation_loss)) and run.validation_fraction == 0.25
+    (x, y), held = train._split(digits, 100, torch.Generator().manual_seed(0), torch.device("cpu"))
+    assert len(y) == len(digits.y_train) - 100 and len(held[1]) == 100
+    rows = {r.tobytes() for r in x.numpy()}
+    assert not any(r.tobytes() in rows for r in held[0].numpy())  # no example in both
+    plain = train.train(digits, 1.2, 0.0, width=8, depth=2, steps=2, seed=0, threads=1)
+    assert np.isnan(plain.validation_accuracy).all() and np.isfinite(plain.train_accuracy).all()

@@ -12,6 +12,9 @@ with every weight :math:`W^l_{ij} \sim \mathcal N(0, \sigma_w^2/\text{fan-in})` 
 input is treated as a pre-activation, as the engine treats its input). Training minimises the
 cross-entropy of minibatches with plain SGD (default, no momentum, no weight decay, no clipping:
 the initialisation is all that differs between networks) or Adam, for a fixed number of steps.
+Each network has its own learning rate, so a grid of learning rates trains in the same batch as
+the grid of initialisations; with ``validation_fraction > 0`` a random part of the training split
+is held out, never trained on, to choose among them (the test split is never used to choose).
 
 ``G`` initialisations :math:`(\sigma_w^2, \sigma_b^2)_g` are trained together as one batched model
 (``torch.bmm``); their losses are summed, so each network receives exactly its own gradient. All
@@ -35,9 +38,11 @@ from crit.models.avalanches import resolve_device
 from crit.models.datasets import Dataset
 from crit.records import Record, provenance
 
-__all__ = ["Training", "train", "OPTIMIZERS"]
+__all__ = ["Training", "train", "OPTIMIZERS", "ADAM_BETAS", "ADAM_EPS"]
 
 OPTIMIZERS = ("sgd", "adam")
+#: Adam's constants, PyTorch's defaults (β₁, β₂, ε).
+ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +57,10 @@ class Training(Record):
         Fraction of test examples classified correctly after the last step.
     final_test_loss : numpy.ndarray, shape (G,)
         Mean test cross-entropy after the last step, in nats (``inf`` if it diverged).
+    train_accuracy, final_train_loss : numpy.ndarray, shape (G,)
+        The same on the examples trained on, after the last step.
+    validation_accuracy, final_validation_loss : numpy.ndarray, shape (G,)
+        The same on the held-out validation examples (NaN when ``validation_fraction`` is 0).
     eval_steps : numpy.ndarray of int64, shape (n_eval,)
         Steps after which the network was evaluated (0 = at initialisation).
     train_loss : numpy.ndarray, shape (G, n_eval)
@@ -61,7 +70,9 @@ class Training(Record):
         Test accuracy at each evaluation.
     steps_to_target : numpy.ndarray, shape (G,)
         First evaluated step at which test accuracy ≥ ``target_accuracy``; NaN if never reached.
-    dataset, width, depth, steps, batch_size, lr, optimizer, target_accuracy, seed, device
+    lr : numpy.ndarray, shape (G,)
+        The learning rate of each network.
+    dataset, width, depth, steps, batch_size, optimizer, target_accuracy, validation_fraction, seed, device
         Parameters of :func:`train`.
     versions : dict
     wall_time_s : float
@@ -76,14 +87,19 @@ class Training(Record):
     train_loss: np.ndarray
     test_curve: np.ndarray
     steps_to_target: np.ndarray
+    train_accuracy: np.ndarray
+    final_train_loss: np.ndarray
+    validation_accuracy: np.ndarray
+    final_validation_loss: np.ndarray
+    lr: np.ndarray
     dataset: str
     width: int
     depth: int
     steps: int
     batch_size: int
-    lr: float
     optimizer: str
     target_accuracy: float
+    validation_fraction: float
     seed: int
     device: str
     versions: dict
@@ -123,17 +139,17 @@ def _scores(params, x, y):
 
 
 def train(dataset, sigma_w2, sigma_b2, *, width, depth, steps=300, batch_size=64, lr=0.05,
-          optimizer="sgd", target_accuracy=0.8, eval_every=25, seed=0, device=None,
+          optimizer="sgd", target_accuracy=0.8, eval_every=25, validation_fraction=0.0, seed=0, device=None,
           progress=False, threads=None) -> Training:
-    """Train one network per initialisation (σ_w², σ_b²) for ``steps`` minibatch steps.
+    """Train one network per initialisation (σ_w², σ_b²) and learning rate for ``steps`` minibatch steps.
 
     Parameters
     ----------
     dataset : Dataset
         From :func:`crit.models.datasets.load`.
     sigma_w2, sigma_b2 : float or array_like
-        Weight variance × fan-in and bias variance (≥ 0) of each network; broadcast to a common
-        length G.
+        Weight variance × fan-in and bias variance (≥ 0) of each network; broadcast with ``lr`` to a
+        common length G.
     width : int
         Neurons per hidden layer.
     depth : int
@@ -142,16 +158,19 @@ def train(dataset, sigma_w2, sigma_b2, *, width, depth, steps=300, batch_size=64
         Minibatch steps (the fixed training budget).
     batch_size : int
         Examples per minibatch, drawn without replacement in a new random order every epoch.
-    lr : float
-        Learning rate (> 0).
+    lr : float or array_like
+        Learning rate of each network (> 0).
     optimizer : {"sgd", "adam"}
-        Plain SGD (no momentum) or Adam with PyTorch's default betas.
+        Plain SGD (no momentum) or Adam with PyTorch's default constants (:data:`ADAM_BETAS`, :data:`ADAM_EPS`).
     target_accuracy : float
         Test accuracy whose first crossing defines ``steps_to_target``.
     eval_every : int
         Steps between evaluations on the whole test set.
+    validation_fraction : float
+        Fraction of the training split held out (drawn with ``seed``) and never trained on, in [0, 1).
     seed : int
-        Seeds the :class:`torch.Generator` of the initialisation and of the minibatch order.
+        Seeds the :class:`torch.Generator` of the initialisation, of the validation split and of the
+        minibatch order.
     device : None, "auto", "cpu", "cuda" or torch.device
         Where to train (``"auto"``: a GPU when there is one).
     progress : bool
@@ -170,24 +189,30 @@ def train(dataset, sigma_w2, sigma_b2, *, width, depth, steps=300, batch_size=64
     Examples
     --------
     >>> from crit.models import datasets
-    >>> run = train(datasets.load("digits"), [0.5, 1.5], 0.05, width=16, depth=3, steps=20)
-    >>> run.test_accuracy.shape
-    (2,)
+    >>> run = train(datasets.load("digits"), [0.5, 1.5], 0.05, width=16, depth=3, steps=20, lr=[0.1, 0.01])
+    >>> run.test_accuracy.shape, run.lr.tolist()
+    ((2,), [0.1, 0.01])
     """
     if not isinstance(dataset, Dataset):
-        raise TypeError(f"dataset must be a crit.models.datasets.Dataset (from crit.models.datasets.load), got {type(dataset).__name__}")
-    sw, sb = np.broadcast_arrays(_validate.finite_array("sigma_w2", np.atleast_1d(sigma_w2)),
-                                 _validate.finite_array("sigma_b2", np.atleast_1d(sigma_b2)))
+        raise TypeError("dataset must be a crit.models.datasets.Dataset (from crit.models.datasets.load), "
+                        f"got {type(dataset).__name__}")
+    sw, sb, lrs = np.broadcast_arrays(_validate.finite_array("sigma_w2", np.atleast_1d(sigma_w2)),
+                                      _validate.finite_array("sigma_b2", np.atleast_1d(sigma_b2)),
+                                      _validate.finite_array("lr", np.atleast_1d(lr)))
     if (sw < 0).any() or (sb < 0).any():
         raise ValueError("sigma_w2 and sigma_b2 are variances: every value must be >= 0")
+    if (lrs <= 0).any():
+        raise ValueError(f"every learning rate must be > 0, got {lrs[lrs <= 0][0]!r}")
     width = _validate.integer("width", width, minimum=1)
     depth = _validate.integer("depth", depth, minimum=1)
     steps = _validate.integer("steps", steps, minimum=1)
-    batch_size = _validate.integer("batch_size", batch_size, minimum=1, maximum=len(dataset.y_train))
-    lr = _validate.real("lr", lr, minimum=0, strict_min=True)
     _validate.choice("optimizer", optimizer, OPTIMIZERS)
     target_accuracy = _validate.real("target_accuracy", target_accuracy, minimum=0, maximum=1)
     eval_every = _validate.integer("eval_every", eval_every, minimum=1)
+    validation_fraction = _validate.real("validation_fraction", validation_fraction, minimum=0, maximum=1,
+                                         strict_max=True)
+    n_validation = int(round(validation_fraction * len(dataset.y_train)))
+    batch_size = _validate.integer("batch_size", batch_size, minimum=1, maximum=len(dataset.y_train) - n_validation)
     seed = _validate.integer("seed", seed, minimum=0)
     dev = resolve_device(device)
     threads = None if threads is None else _validate.integer("threads", threads, minimum=1)
@@ -197,23 +222,59 @@ def train(dataset, sigma_w2, sigma_b2, *, width, depth, steps=300, batch_size=64
             torch.set_num_threads(threads)
         if dev.type == "cpu":
             torch.set_flush_denormal(True)
-        return _train(dataset, sw, sb, width, depth, steps, batch_size, lr, optimizer, target_accuracy,
-                      eval_every, seed, dev, progress)
+        return _train(dataset, sw, sb, lrs.astype(float), width, depth, steps, batch_size, optimizer,
+                      target_accuracy, eval_every, validation_fraction, n_validation, seed, dev, progress)
     finally:
         torch.set_num_threads(saved_threads)
         if dev.type == "cpu":
             torch.set_flush_denormal(False)
 
 
-def _train(dataset, sw, sb, width, depth, steps, batch_size, lr, optimizer, target_accuracy, eval_every,
-           seed, dev, progress):
+class _Optimizer:
+    """Plain SGD or Adam with one learning rate per network (the leading axis of every parameter)."""
+
+    def __init__(self, params, lr, optimizer):
+        self.params, self.adam, self.t = params, optimizer == "adam", 0
+        self.lr = [lr.to(p.dtype).reshape(-1, *([1] * (p.dim() - 1))) for p in params]
+        self.moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params] if self.adam else None
+
+    @torch.no_grad()
+    def step(self):
+        self.t += 1
+        for k, p in enumerate(self.params):
+            if not self.adam:
+                p.sub_(self.lr[k] * p.grad)
+                continue
+            (b1, b2), (m, v) = ADAM_BETAS, self.moments[k]
+            m.mul_(b1).add_(p.grad, alpha=1 - b1)
+            v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+            denom = (v / (1 - b2**self.t)).sqrt_().add_(ADAM_EPS)
+            p.sub_(self.lr[k] / (1 - b1**self.t) * m / denom)
+
+    def zero_grad(self):
+        for p in self.params:
+            p.grad = None
+
+
+def _split(dataset, n_validation, generator, dev):
+    """(x, y) of the examples trained on and of the held-out validation examples, on ``dev``."""
+    x, y = torch.as_tensor(dataset.x_train), torch.as_tensor(dataset.y_train)
+    if n_validation == 0:
+        return (x.to(dev), y.to(dev)), None
+    order = torch.randperm(len(y), generator=generator)
+    held, kept = order[:n_validation], order[n_validation:]
+    return (x[kept].to(dev), y[kept].to(dev)), (x[held].to(dev), y[held].to(dev))
+
+
+def _train(dataset, sw, sb, lrs, width, depth, steps, batch_size, optimizer, target_accuracy, eval_every,
+           validation_fraction, n_validation, seed, dev, progress):
     start = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
     sizes = [dataset.n_features] + [width] * depth + [dataset.n_classes]
     params = _init(sizes, torch.as_tensor(sw, dtype=torch.float64), torch.as_tensor(sb, dtype=torch.float64),
                    generator, dev)
-    opt = (torch.optim.SGD(params, lr=lr) if optimizer == "sgd" else torch.optim.Adam(params, lr=lr))
-    x_train, y_train = torch.as_tensor(dataset.x_train, device=dev), torch.as_tensor(dataset.y_train, device=dev)
+    opt = _Optimizer(params, torch.as_tensor(lrs, device=dev), optimizer)
+    (x_train, y_train), validation = _split(dataset, n_validation, generator, dev)
     x_test, y_test = torch.as_tensor(dataset.x_test, device=dev), torch.as_tensor(dataset.y_test, device=dev)
     n = len(y_train)
     eval_steps = [0]
@@ -229,7 +290,7 @@ def _train(dataset, sw, sb, width, depth, steps, batch_size, lr, optimizer, targ
         per_net = torch.nn.functional.cross_entropy(
             logits.transpose(1, 2), y_train[idx][None].expand(len(sw), -1), reduction="none"
         ).mean(-1)
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad()
         per_net.sum().backward()
         opt.step()
         pending.append(per_net.detach())
@@ -241,6 +302,9 @@ def _train(dataset, sw, sb, width, depth, steps, batch_size, lr, optimizer, targ
             pending = []
             curves.append(_scores(params, x_test, y_test)[0])
     accuracy, test_loss = _scores(params, x_test, y_test)
+    train_accuracy, train_loss = _scores(params, x_train, y_train)
+    nan = np.full(len(sw), np.nan)
+    val_accuracy, val_loss = _scores(params, *validation) if validation is not None else (nan, nan)
     curve = np.stack(curves, axis=1)
     reached = curve >= target_accuracy
     eval_arr = np.asarray(eval_steps, np.int64)
@@ -248,8 +312,9 @@ def _train(dataset, sw, sb, width, depth, steps, batch_size, lr, optimizer, targ
     return Training(
         sigma_w2=sw.astype(float), sigma_b2=sb.astype(float), test_accuracy=accuracy, final_test_loss=test_loss,
         eval_steps=eval_arr, train_loss=np.nan_to_num(np.stack(losses, axis=1), nan=np.inf),
-        test_curve=curve, steps_to_target=steps_to_target.astype(float), dataset=dataset.name, width=width,
-        depth=depth, steps=steps, batch_size=batch_size, lr=lr, optimizer=optimizer,
-        target_accuracy=target_accuracy, seed=seed, device=str(dev), versions=provenance(),
-        wall_time_s=time.perf_counter() - start,
+        test_curve=curve, steps_to_target=steps_to_target.astype(float), train_accuracy=train_accuracy,
+        final_train_loss=train_loss, validation_accuracy=val_accuracy, final_validation_loss=val_loss,
+        lr=lrs.astype(float), dataset=dataset.name, width=width, depth=depth, steps=steps, batch_size=batch_size,
+        optimizer=optimizer, target_accuracy=target_accuracy, validation_fraction=float(validation_fraction),
+        seed=seed, device=str(dev), versions=provenance(), wall_time_s=time.perf_counter() - start,
     )
