@@ -21,6 +21,7 @@ from crit.analysis import (
     crackling,
     drive,
     finite_size,
+    hierarchical,
     learning,
     phases,
     resampling,
@@ -293,13 +294,28 @@ def test_constant_or_undetermined_predictors_are_undetermined():
         correlation.bootstrap(y, {"x": np.r_[np.inf, y[1:]]}, rng=rng)
 
 
-def test_predictors_from_a_scan_of_one_network():
-    scan = _scan(np.full((1, 5, 1), 10), np.full((1, 5, 1), 50))
-    p = learning.predictors(scan, [0.95, 1.05], [0.0, 0.0])
-    assert not p.determined and "chi_f" in p.undetermined and "at least 3 networks" in p.undetermined
-    assert np.all(np.isfinite(p.chi)) and _nan(p.chi_f, p.chi_err)
-    runs = [SimpleNamespace(sigma_w2=p.sigma_w2, sigma_b2=p.sigma_b2, test_accuracy=np.array([0.3, 0.5]))] * 2
-    t = learning.correlations(runs, p, rng=GENERATOR(0), n_resamples=20)
-    assert "chi_f" in t.undetermined_predictors and _nan(t.rho[t.index("chi_f")])
-    with pytest.raises(ValueError, match="sigma_b2"):
-        learning.predictors(scan, [1.0], [0.5])
+def test_learning_references_of_a_scan_of_one_network():
+    """A scan of one network: the peaks are located, their errors over networks are NaN, nothing raises."""
+    x = np.geomspace(0.5, 2.0, 7)
+    survived = np.round(50 / (1 + np.exp(-8 * (x - 1.0)))).astype(np.int64)[None, :, None]
+    ended = 50 - survived
+    scan = dataclasses.replace(_scan(survived, np.full((1, 7, 1), 50), sigma_w2=x), n_ended=ended,
+                               sum_size_ended=ended * (1 + 5 * np.exp(-(((x - 1) / 0.2) ** 2)))[None, :, None],
+                               sum_size2_ended=np.zeros_like(ended, float))
+    refs = learning.references(scan, rng=GENERATOR(0), n_resamples=10)
+    assert _nan(refs.ln_sigma_w2_err["chi_peak"], refs.ln_sigma_w2_err["ended_peak"])
+    assert refs.ln_sigma_w2_err["critical"][0] == 0
+
+
+def test_hierarchical_tests_on_flat_or_edge_data_are_undetermined():
+    rng = GENERATOR(0)
+    flat = np.full((3, 5, 2), 0.5)
+    t = hierarchical.compare_predictors(flat, {"x": rng.standard_normal((3, 5))}, rng=rng, n_resamples=20)
+    assert "mean score is constant" in t.undetermined and _nan(t.rho)
+    rising = np.broadcast_to(np.arange(5.0), (3, 5))[..., None] + np.zeros((3, 5, 2))
+    sw = np.broadcast_to(np.geomspace(0.5, 2, 5), (3, 5))
+    oos = hierarchical.out_of_sample(sw, rising, {"a": np.zeros(3)}, rng=rng, n_resamples=20)
+    assert not oos.determined and "inside the grid in 0 of 3 rows" in oos.undetermined and _nan(oos.mean)
+    two = hierarchical.out_of_sample(sw[:2], rising[:2], {"a": np.zeros(2)}, rng=rng, n_resamples=20)
+    assert "2 rows" in two.undetermined
+

@@ -18,8 +18,9 @@
 ``universality``, ``finite_size``, ``collapse``, ``shapes``
     Class assignment, finite-size scaling in the width, data collapse, and mean avalanche shapes
     (γ* with its spread over networks).
-``correlation``, ``learning``
-    Rank correlations with resampling, and the predictors of learning.
+``correlation``, ``learning``, ``hierarchical``
+    Rank correlations with resampling; the reference lines of each drive and the predictors of
+    learning; the hierarchical bootstrap over initialisations and seeds, and the tests built on it.
 ``resampling``, ``verdicts``
     Jackknife and bootstrap over networks (of any estimator); numbers and errors turned into the
     sentences a page states.
