@@ -28,20 +28,32 @@
 # read it, not the authors' exact experiment.
 # ```
 #
-# The design: train deep tanh networks with the engine's parameterisation
-# ($W \sim \mathcal N(0, \sigma_w^2/\text{fan-in})$, $b \sim \mathcal N(0, \sigma_b^2)$) from
-# every initialisation of a grid, with several seeds, by plain SGD for a fixed budget, and score
-# each by its test accuracy. At the same width and depth, the avalanche engine gives each
-# initialisation its susceptibilities: the authors' response $\chi = d\bar S/d\sigma_w^2$ and the
-# fluctuation $\chi_F = N\,\mathrm{Var}_{\rm networks}(\rho)$ of the
-# [phase-diagram chapter](phase_diagram.ipynb). We compare them, by Spearman's rank correlation
-# with the accuracy, with the closeness of the initialisation to the mean-field critical line
-# $\chi_1 = 1$ (measured in $\sigma_w^2$ and in $|\ln\chi_1|$) and to the finite-width critical
-# point $(\sigma^2_{w,c}(N), 0)$.
+# **The question, made testable.** For a given bias, an initialisation is its $\sigma_w^2$. Two rules
+# say where to put it: at the peak of the authors' susceptibility $\chi = d\bar S/d\sigma_w^2$ of the
+# avalanche engine (same width and depth), or on the mean-field order-to-chaos line $\chi_1 = 1$.
+# Both move as the bias grows, in different ways. We ask which rule tracks where networks learn best.
+#
+# **The design.**
+# - *Drives.* The bias enters through the dimensionless drive $h = N\sigma_b^2/q_0$ of the
+#   [phase-diagram chapter](phase_diagram.ipynb). A drive is kept only where avalanches still end
+#   (beyond that nearly every input survives and avalanches have no size).
+# - *Reference lines.* In each drive, the $\chi$ peak, the peak of the mean size of ended avalanches
+#   $\bar S_{\rm end}$ (the phase-diagram chapter's susceptibility, as a robustness check) and the
+#   $\chi_1 = 1$ line. The peaks are located on a scan of the engine, with errors from a bootstrap of
+#   whole networks.
+# - *Grid.* The initialisations of a drive are spaced evenly in $\ln\sigma_w^2$ around its $\chi$
+#   peak and its $\chi_1 = 1$ point.
+# - *Training.* Deep tanh networks with the engine's parameterisation
+#   ($W \sim \mathcal N(0, \sigma_w^2/\text{fan-in})$, $b \sim \mathcal N(0, \sigma_b^2)$) train
+#   from every initialisation with several seeds, for a fixed budget.
+# - *Learning rate.* Each network's learning rate is chosen from a small grid by its accuracy on a
+#   validation split carved from the training set. The test split is never used to choose; it
+#   gives the score.
+# - *Designs.* Two data sets, two optimisers (plain SGD and Adam) and two depths.
 
 # %% tags=["parameters"]
-PROFILE = "ci"  # "ci": a small grid for 2 CPU cores (minutes); "paper": a 16 x 12 grid, 5 seeds (GPU)
-SEED = 0  # first training seed; seeds SEED, SEED + 1, ... and the engine's seed derive from it
+PROFILE = "ci"  # "ci": small networks for 2 CPU cores (minutes); "paper": width 128, depths 40 and 80 (GPU)
+SEED = 0  # seeds of the engine's scans and of every training run derive from it
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
 
 # %%
@@ -55,138 +67,159 @@ settings = chapter.PROFILES[PROFILE]
 display(settings)
 
 # %% [markdown]
-# The data set is scikit-learn's 8×8 handwritten digits (1,797 images, 10 classes, 70/30 split),
-# which ships inside the scikit-learn wheel: the chapter builds offline, and a few hundred SGD
-# steps separate good from bad initialisations within seconds on a CPU. `crit.models.datasets` also
-# offers MNIST-1D, generated procedurally, and MNIST or Fashion-MNIST from local IDX files
+# The data sets ship with the installed packages, so the chapter builds offline:
+# - scikit-learn's 8×8 handwritten digits (1,797 images, 10 classes, 70/30 split);
+# - MNIST-1D (Greydanus & Kobak 2020), generated procedurally: 4,000 training and 1,000 test
+#   sequences of 40 numbers, built to separate architectures that MNIST does not.
+#
+# MNIST or Fashion-MNIST from local IDX files also work
 # (`crit.models.datasets.load("mnist", data_dir=...)`); nothing is ever downloaded.
 #
-# Training every initialisation and scanning the engine is the slow step; both go through the
-# results cache (`.cache/`), keyed by their parameters.
+# Scanning the engine and training every design are the slow steps; both go through the results
+# cache (`.cache/`), keyed by their parameters.
 
 # %% tags=["nbval-ignore-output"]
 results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
 style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE,
                                                             seed=SEED))
 claims.glue_claim(chapter.claim(results))
-style.glue("n_init", results.n_init)
-style.glue("n_seeds", len(results.runs))
+style.glue_md("rows", chapter.rows_sentence(results))
 style.glue("train_s", results.train_s)
-style.glue("scan_s", results.scan.wall_time_s)
-style.glue("refine", settings.refine)
+style.glue("n_designs", len(results.designs))
 
 # %% [markdown]
-# {glue:text}`n_init` initialisations × {glue:text}`n_seeds` seeds were trained
-# ({glue:text}`train_s:.0f` s when computed) and the engine scanned at the same width and depth on a
-# σ_w² grid {glue:text}`refine` times finer ({glue:text}`scan_s:.0f` s).
+# Which drives were kept: {glue:md}`rows:myst`. The {glue:text}`n_designs` designs trained in
+# {glue:text}`train_s:.0f` s when computed.
 
 # %% [markdown]
-# ## Where the networks learn
+# ## The best initialisation of each drive
 #
-# Test accuracy after the budget, averaged over seeds, on the grid. Orange dots: the ridge of the
-# response susceptibility, the $\sigma_w^2$ of maximal $\chi$ in each row; pink squares: the
-# mean-field order-to-chaos line $\chi_1 = 1$; crosses: the best initialisation of each row.
+# Test accuracy against $\sigma_w^2$ in every drive of the main design (mean over seeds, with its
+# standard error), with the three reference lines. Shaded: the error of each peak over networks.
+# Grey: the accuracy optimum, the vertex of a parabola in $\ln\sigma_w^2$ through the best mean
+# and its neighbours.
 
 # %% tags=["nbval-ignore-output"]
-chapter.accuracy_map(results);
-
-# %%
-style.glue_md("row_first", chapter.row_summary(results, 0))
-style.glue_md("row_last", chapter.row_summary(results, -1))
-style.glue("acc_max", results.mean_accuracy.max())
+chapter.optimum_figure(results);
 
 # %% [markdown]
-# Row by row, the best initialisation, and the accuracy where the ridge and the $\chi_1 = 1$ line
-# cross the row, set against the row's best seed by seed: {glue:md}`row_first:myst`. And
-# {glue:md}`row_last:myst`. The best mean accuracy anywhere on the grid is
-# {glue:text}`acc_max:.3f`. Whether the band of good initialisations follows the ridge or the
-# $\chi_1 = 1$ line as the bias grows is what separates the two predictors; the correlations below
-# make it quantitative.
+# The same, as numbers. Each position is given as $\sigma_w^2$ and, in brackets, as $\ln\sigma_w^2$
+# with its error. The optimum's error comes from resampling the seeds of each initialisation (the
+# grid itself is fixed); a peak's error comes from resampling networks. The last column is
+# $|\ln\sigma^2_{\rm opt} - \ln\sigma^2_{\chi\,\rm peak}| - |\ln\sigma^2_{\rm opt} - \ln\sigma^2_{w,c}|$
+# with its paired 95 % interval: below zero, the optimum is nearer the $\chi$ peak.
+
+# %% tags=["nbval-ignore-output"]
+Markdown(chapter.optima_table(results.main))
 
 # %% [markdown]
-# ## Accuracy against each predictor
+# Across the drives, for every design: where the optimum sits (black) against the three lines.
+# A rule that predicts learning should follow the black points as the drive grows.
+
+# %% tags=["nbval-ignore-output"]
+style.glue_md("optima", "; ".join(chapter.optimum_sentence(d) for d in results.designs))
+chapter.lines_figure(results);
+
+# %% [markdown]
+# Counted drive by drive, at 95 %, design by design: {glue:md}`optima:myst`.
+
+# %% [markdown]
+# ## The predictors, head to head
 #
-# Every point is one trained network (one initialisation and seed). Each predictor is oriented
-# so that larger means "predicted to learn better": the susceptibilities as they are, the
-# distances with a minus sign. Panel titles give Spearman's $\rho_s$ with its bootstrap 95 %
-# interval (resampling networks, 2,000 resamples).
-
-# %% tags=["nbval-ignore-output"]
-chapter.scatter(results);
-
-# %% [markdown]
-# The same correlations as a table, for the final test accuracy and for the learning speed (test
-# accuracy averaged over the evaluations during training, the area under the learning curve):
-
-# %% tags=["nbval-ignore-output"]
-Markdown(chapter.correlation_table(results))
-
-# %% [markdown]
-# ## Susceptibility against proximity, paired
+# Within each drive, Spearman's $\rho_s$ between each predictor and the mean test accuracy of the
+# initialisations, averaged over the drives. Working within drives compares each predictor only
+# where its scale is the same; raw $\chi$ changes scale from drive to drive.
 #
-# Each susceptibility against each measure of proximity to criticality: the difference
-# $\rho_s(\text{susceptibility}) - \rho_s(\text{proximity})$ with the accuracy, its 95 % interval
-# from the same bootstrap resamples for both (paired), and the fraction of resamples in which the
-# susceptibility does *not* correlate more strongly (a one-sided bootstrap p-value for the paper's
-# claim).
+# The predictors, each oriented so that larger means predicted to learn better:
+# - closeness in $\ln\sigma_w^2$ to the $\chi$ peak, to the $\bar S_{\rm end}$ peak and to $\chi_1 = 1$;
+# - the raw $\chi$;
+# - the standard baseline of signal-propagation theory, $-L/\xi_c$: networks train when their depth
+#   $L$ is at most a few correlation lengths $\xi_c$ (Schoenholz et al. 2017).
+#
+# The 95 % intervals come from a hierarchical bootstrap. It resamples initialisations within each
+# drive, then seeds within each drawn initialisation. Resampling (initialisation, seed) pairs instead
+# would count the seeds of one initialisation as independent initialisations, and the intervals would
+# be too narrow. The same resamples serve every predictor, so the differences are paired.
 
 # %% tags=["nbval-ignore-output"]
-Markdown(chapter.paired_table(results))
+chapter.predictors_figure(results);
 
 # %% [markdown]
-# What the data of this profile say, in one sentence computed from the tables:
+# The main design in full: each predictor's $\rho_s$, and its paired difference from closeness to
+# the $\chi$ peak, with the fraction of resamples in which the $\chi$ peak does not rank better.
+
+# %% tags=["nbval-ignore-output"]
+Markdown(chapter.comparison_table(results.main))
+
+# %% [markdown]
+# ## Choosing an initialisation out of sample
+#
+# The test that matters to someone choosing how to initialise. For each rule, one offset $\delta$ in
+# $\ln\sigma_w^2$ from its line is fitted on all drives but one: the mean of optimum minus line. In
+# the drive left out, the rule picks the initialisation nearest to line $+\,\delta$, and we record the
+# mean test accuracy it reaches. A rule that tracks how the optimum moves from drive to drive reaches
+# more. One $\sigma_w^2$ for every drive is the baseline that a rule must beat to be worth anything.
+# Intervals come from resampling seeds.
+
+# %% tags=["nbval-ignore-output"]
+Markdown(chapter.choice_table(results.main))
+
+# %% [markdown]
+# ## Verdict
+#
+# For every design, the deciding comparison: the paired difference of the within-drive $\rho_s$ of
+# closeness to the $\chi$ peak and of closeness to $\chi_1 = 1$, and, beside it, the difference of
+# accuracy reached by their out-of-sample choices.
 
 # %% tags=["nbval-ignore-output"]
 claim = chapter.claim(results)
-style.glue_md("ranking", chapter.ranking(results))
-style.glue_md("chi_correlates", chapter.correlates(results, "chi"))
-style.glue_md("chi_f_correlates", chapter.correlates(results, "chi_f"))
 style.glue_md("claim_reason", claim.reason)
 style.glue_md("claim_verdict", f"**{claim.verdict}**")
-style.glue("zero_chi_f", results.zero_chi_f)
-Markdown(chapter.verdict(results))
+style.glue_md("choices", "; ".join(f"{d.design}: {chapter.choice_verdict(d)}" for d in results.designs))
+Markdown(chapter.verdict_table(results))
 
 # %% [markdown]
-# In detail (for the profile named at the top of the page), the predictors are
-# {glue:md}`ranking:myst`. Each susceptibility against zero: {glue:md}`chi_correlates:myst`;
-# {glue:md}`chi_f_correlates:myst`.
+# In words: {glue:md}`claim_reason:myst`. At this profile the claim is thus
+# {glue:md}`claim_verdict:myst`.
 #
-# For the paper's claim, on the same bootstrap resamples: {glue:md}`claim_reason:myst`. At this
-# profile the claim is thus {glue:md}`claim_verdict:myst`.
+# The out-of-sample choices, design by design: {glue:md}`choices:myst`.
 #
-# The fluctuation susceptibility $\chi_F = N\,\mathrm{Var}_{\rm networks}(\rho)$ is exactly 0 at
-# a fraction {glue:text}`zero_chi_f:.2f` of the initialisations. It is 0 wherever the surviving
-# fraction $\rho$ is the same in every network: when no input survives, or when the bias feeds the
-# layers more than the threshold $q_0$ and every input survives. All initialisations at which it
-# is 0 share one rank.
-#
-# All of this concerns our reconstruction. Another reading of "susceptibility" or "proximity",
-# another data set, optimiser or budget are settings of
+# A rank correlation says whether a rule orders the initialisations of a drive; the choice test says
+# whether following it changes the accuracy one gets. The two can differ when the accuracy is flat
+# near its optimum. All of this concerns our reconstruction: other readings of "susceptibility" or
+# "proximity", other data sets, optimisers or budgets are settings of
 # `crit.chapters.susceptibility_predicts_learning`.
 
 # %% [markdown]
-# ## Learning curves without bias
+# ## Scores and learning curves
 #
-# Test accuracy during training at $\sigma_b^2 = 0$, one curve per $\sigma_w^2$ (mean over
-# seeds), from the ordered side (small $\sigma_w^2$) to the chaotic one (large $\sigma_w^2$).
+# For every design: the best initialisation by mean test accuracy, with its train and test accuracy
+# and loss, the mean number of steps to reach the target test accuracy, and the learning rates the
+# validation split chose over all networks.
 
 # %% tags=["nbval-ignore-output"]
-for name, text in chapter.curves_summary(results, sigma_b2=0.0).items():
-    style.glue_md(f"curve_{name}", text)
-chapter.learning_curves(results, sigma_b2=0.0);
+Markdown(chapter.designs_table(results))
 
 # %% [markdown]
-# Read off the curves (differences taken seed by seed, then averaged): {glue:md}`curve_smallest:myst`. And
-# {glue:md}`curve_largest:myst`. Against each other, {glue:md}`curve_early:myst`, and
-# {glue:md}`curve_final:myst`. Against the row's best initialisation,
-# {glue:md}`curve_plateau:myst`.
+# Test accuracy during training in the first drive of the main design, one curve per $\sigma_w^2$
+# (mean over seeds, each at its chosen learning rate), from the ordered side (small $\sigma_w^2$) to
+# the chaotic one.
+
+# %% tags=["nbval-ignore-output"]
+chapter.learning_curves(results);
 
 # %% [markdown]
 # ```{admonition} Rerun and vary
-# `python -m crit book --only susceptibility_predicts_learning` rebuilds this page;
-# `--profile paper --device cuda` runs a 16 × 12 grid of width-128, depth-40 networks with 5
-# seeds (its run time is not yet measured). To explore, pass your own settings to `chapter.compute(dataclasses.replace(chapter.PROFILES["ci"], ...))`, or call
-# `crit.models.train.train(crit.models.datasets.load("mnist1d"), sigma_w2, sigma_b2, width=..., depth=...)`
+# `python -m crit book --only susceptibility_predicts_learning` rebuilds this page. The `paper`
+# profile (`--profile paper --device cuda`) trains width-128 networks at depths 40 and 80 on a finer
+# grid, with 5 seeds and 1,000 steps; it needs a GPU. The top of the page names the profile these
+# numbers come from.
+#
+# To explore, pass settings of your own, for example
+# `chapter.compute(dataclasses.replace(chapter.PROFILES["ci"], datasets=("digits",), steps=400))`, or
+# call `crit.models.train.train(crit.models.datasets.load("mnist1d"), sigma_w2, sigma_b2, width=..., depth=...)`
 # directly.
-# `make lab` opens this notebook in JupyterLab; edits are saved back to `notebooks/susceptibility_predicts_learning.py`.
+#
+# `make lab` opens this notebook in JupyterLab; edits are saved back to
+# `notebooks/susceptibility_predicts_learning.py`.
 # ```

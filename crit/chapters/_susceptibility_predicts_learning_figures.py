@@ -11,88 +11,121 @@ from __future__ import annotations
 import numpy as np
 
 from crit.book import style
-from crit.chapters._susceptibility_predicts_learning_verdicts import PREDICTOR_LABELS
-from crit.models import theory
+from crit.chapters._susceptibility_predicts_learning_verdicts import PREDICTOR_SYMBOLS
 
-__all__ = ["accuracy_map", "learning_curves", "scatter"]
+__all__ = ["learning_curves", "lines_figure", "optimum_figure", "predictors_figure"]
 
-
-def _edges(x, geometric):
-    mid = np.sqrt(x[1:] * x[:-1]) if geometric else (x[1:] + x[:-1]) / 2
-    first = x[0] ** 2 / mid[0] if geometric else 2 * x[0] - mid[0]
-    last = x[-1] ** 2 / mid[-1] if geometric else 2 * x[-1] - mid[-1]
-    return np.concatenate([[first], mid, [last]])
+_LINE_STYLE = {"chi_peak": dict(color=style.PHASE_COLORS["active"], ls="-", label="$\\chi$ peak"),
+               "ended_peak": dict(color="#56b4e9", ls=":", label="$\\bar S_{\\rm end}$ peak"),
+               "critical": dict(color="#cc78bc", ls="--", label="$\\chi_1 = 1$")}
 
 
-def accuracy_map(results):
-    """Mean test accuracy over seeds on the (σ_w², σ_b²) grid, with the χ ridge and the χ₁ = 1 line."""
-    runs = results.runs
-    sb = np.unique(runs[0].sigma_b2)
-    sw = np.unique(runs[0].sigma_w2)
-    acc = np.mean([r.test_accuracy for r in runs], axis=0).reshape(sb.size, sw.size)
-    rows = np.arange(sb.size)
-    fig, ax = style.figure(aspect=0.75)
-    mesh = ax.pcolormesh(_edges(sw, True), np.arange(sb.size + 1) - 0.5, acc, cmap="mako", vmin=0, vmax=1)
-    fig.colorbar(mesh, ax=ax, label=f"test accuracy (mean of {len(runs)} seeds)")
-    ax.errorbar(results.ridge_peak, rows, xerr=results.ridge_err, fmt="o-", color=style.PHASE_COLORS["active"],
-                label="susceptibility ridge (max of $\\chi$)")
-    ax.plot(theory.critical_sigma_w2(sb), rows, "s--", color="#cc78bc", label="mean field $\\chi_1 = 1$")
-    best = np.argmax(acc, axis=1)
-    ax.plot(sw[best], rows, "x", color="0.85", mec="0.45", ms=8, mew=2, label="best accuracy of the row")
-    ax.plot(theory.finite_width_critical_sigma_w2(results.scan.width), 0, "*", ms=12,
-            color=style.PHASE_COLORS["critical"], label=f"finite-width critical point, $N={results.scan.width}$")
+def _log_axis(ax, values):
     ax.set_xscale("log")
-    ax.set_xlim(_edges(sw, True)[[0, -1]])
-    ax.set_xticks([t for t in (0.5, 0.7, 1, 1.5, 2, 3, 4) if sw[0] <= t <= sw[-1] * 1.01])
+    lo, hi = np.nanmin(values), np.nanmax(values)
+    ax.set_xticks([t for t in (0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5) if lo * 0.95 <= t <= hi * 1.05])
     ax.xaxis.set_major_formatter("{x:g}")
     ax.xaxis.set_minor_formatter("")
-    ax.set_yticks(rows, [f"{b:g}" for b in sb])
-    ax.set_xlabel("$\\sigma_w^2$")
-    ax.set_ylabel("$\\sigma_b^2$")
-    r = runs[0]
-    ax.set_title(f"{r.dataset}: width {r.width}, depth {r.depth}, {r.steps} steps of {r.optimizer.upper()}")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize="small")
+
+
+def optimum_figure(results, design=0):
+    """Mean test accuracy against σ_w² in each drive of one design, with the reference lines and the optimum."""
+    d = results.designs[design]
+    rows = d.refs.h.size
+    fig, axes = style.figure(1, rows, aspect=1.6, sharey=True, squeeze=False)
+    acc = d.test_accuracy
+    for r, ax in enumerate(axes[0]):
+        mean, err = acc[r].mean(-1), acc[r].std(-1, ddof=1) / np.sqrt(acc.shape[-1]) if acc.shape[-1] > 1 else None
+        ax.errorbar(d.sigma_w2[r], mean, yerr=err, fmt="o-", color="0.3", ms=4, label="test accuracy (mean of seeds)")
+        for k, kw in _LINE_STYLE.items():
+            ln, e = d.refs.ln_sigma_w2[k][r], d.refs.ln_sigma_w2_err[k][r]
+            if np.isfinite(ln):
+                ax.axvline(np.exp(ln), **kw)
+                if np.isfinite(e) and e > 0:
+                    ax.axvspan(np.exp(ln - e), np.exp(ln + e), color=kw["color"], alpha=0.15, lw=0)
+        if not d.optima.at_edge[r]:
+            ax.axvline(np.exp(d.optima.ln_best[r]), color="k", lw=2.5, alpha=0.5, label="accuracy optimum")
+        _log_axis(ax, d.sigma_w2[r])
+        ax.set_title(f"$h = {d.refs.h[r]:g}$", fontsize="small")
+        ax.set_xlabel("$\\sigma_w^2$")
+    axes[0, 0].set_ylabel("test accuracy")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    for ax in axes[0, 1:]:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="outside lower center", ncol=5, fontsize="small")
+    fig.suptitle(str(d.design), fontsize="medium")
     return fig
 
 
-def scatter(results, *, ylabel="test accuracy"):
-    """Test accuracy against each predictor (oriented: right = predicted better), with Spearman's ρ in the titles."""
-    score, predictors, table = results.score, results.oriented, results.accuracy
-    keys = list(predictors)
-    ncols = 3
-    nrows = int(np.ceil(len(keys) / ncols))
-    fig, axes = style.figure(nrows, ncols, aspect=0.9, sharey=True, squeeze=False)
-    for ax, key in zip(axes.ravel(), keys):
-        x = predictors[key]
-        k = table.index(key)
-        ax.scatter(x, score, s=12, alpha=0.6, color=style.PHASE_COLORS["critical"], lw=0)
-        if key in ("chi", "chi_f") and np.all(x >= 0) and np.any(x > 0):
-            ax.set_xscale("symlog", linthresh=max(np.percentile(x[x > 0], 10), 1e-6))
-        title = (f"$\\rho_s$ = {table.rho[k]:.2f} [{table.low[k]:.2f}, {table.high[k]:.2f}]"
-                 if np.isfinite(table.rho[k]) else "$\\rho_s$ undetermined")
-        ax.set_title(title, fontsize="small")
-        ax.set_xlabel(PREDICTOR_LABELS[key], fontsize="small")
-    for ax in axes.ravel()[len(keys):]:
-        ax.set_axis_off()
+def lines_figure(results):
+    """σ_w² of the accuracy optimum against the drive h, with the three reference lines, one panel per design."""
+    n = len(results.designs)
+    ncols = min(n, 3)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = style.figure(nrows, ncols, aspect=0.8, sharey=True, squeeze=False)
+    for ax, d in zip(axes.ravel(), results.designs):
+        x = np.arange(d.refs.h.size)
+        for k, kw in _LINE_STYLE.items():
+            ln, e = d.refs.ln_sigma_w2[k], np.nan_to_num(d.refs.ln_sigma_w2_err[k])
+            ax.errorbar(x, np.exp(ln), yerr=[np.exp(ln) - np.exp(ln - e), np.exp(ln + e) - np.exp(ln)],
+                        marker="s", ms=3, capsize=2, **kw)
+        o = d.optima
+        inside = ~o.at_edge
+        ax.errorbar(x[inside], np.exp(o.ln_best[inside]), yerr=[
+            np.exp(o.ln_best[inside]) - np.exp(o.ln_best[inside] - o.ln_best_err[inside]),
+            np.exp(o.ln_best[inside] + o.ln_best_err[inside]) - np.exp(o.ln_best[inside])],
+            fmt="o", color="k", ms=6, capsize=3, label="accuracy optimum")
+        ax.plot(x[~inside], np.exp(o.ln_best[~inside]), "x", color="k", ms=7, label="optimum at the grid's end")
+        ax.set_xticks(x, [f"{h:g}" for h in d.refs.h])
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter("{x:g}")
+        ax.yaxis.set_minor_formatter("")
+        ax.set_xlabel("drive $h = N\\sigma_b^2/q_0$")
+        ax.set_title(str(d.design), fontsize="small")
     for ax in axes[:, 0]:
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel("$\\sigma_w^2$")
+    for ax in axes.ravel()[n:]:
+        ax.set_axis_off()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=5, fontsize="small")
     return fig
 
 
-def learning_curves(results, sigma_b2=0.0):
-    """Test accuracy against training step for every σ_w² of one σ_b² row (mean over seeds)."""
-    runs = results.runs
-    r0 = runs[0]
-    row = np.isclose(r0.sigma_b2, sigma_b2)
-    if not row.any():
-        raise ValueError(f"sigma_b2={sigma_b2} is not a row of the grid {np.unique(r0.sigma_b2).tolist()}")
-    curves = np.mean([r.test_curve[row] for r in runs], axis=0)
+def predictors_figure(results):
+    """Within-drive ρ of the test accuracy with every predictor, with its 95 % interval, for every design."""
+    designs = results.designs
+    names = designs[0].comparison.names
+    fig, ax = style.figure(aspect=0.3 + 0.12 * len(designs))
+    colors = style.colors(len(names), "colorblind")
+    for j, d in enumerate(designs):
+        t = d.comparison
+        for i, (k, c) in enumerate(zip(names, colors)):
+            y = j + (i - (len(names) - 1) / 2) * 0.12
+            ax.errorbar(t.rho[i], y, xerr=[[t.rho[i] - t.low[i]], [t.high[i] - t.rho[i]]], fmt="o", color=c, ms=4,
+                        capsize=2, label=PREDICTOR_SYMBOLS[k] if j == 0 else None)
+    ax.axvline(0, color="0.6", lw=0.8)
+    ax.set_yticks(range(len(designs)), [str(d.design) for d in designs], fontsize="small")
+    ax.invert_yaxis()
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel("$\\rho_s$ of test accuracy with the predictor, within drives (95 % interval)")
+    fig.legend(loc="outside lower center", ncol=5, fontsize="small")
+    return fig
+
+
+def learning_curves(results, design=0, row=0):
+    """Test accuracy against training step for every σ_w² of one drive (mean over seeds, chosen learning rates)."""
+    d = results.designs[design]
+    if not 0 <= row < d.refs.h.size:
+        raise ValueError(f"row must be in 0 … {d.refs.h.size - 1} (a kept drive), got {row}")
+    curves = d.test_curve[row].mean(1)  # (P, n_eval)
     fig, ax = style.figure(aspect=0.55)
-    for curve, w, color in zip(curves, r0.sigma_w2[row], style.colors(int(row.sum()), "viridis")):
-        ax.plot(r0.eval_steps, curve, color=color, label=f"{w:.2f}")
+    for curve, w, color in zip(curves, d.sigma_w2[row], style.colors(curves.shape[0], "viridis")):
+        ax.plot(d.eval_steps, curve, color=color, label=f"{w:.2f}")
     ax.set_xlabel("training step")
     ax.set_ylabel("test accuracy")
-    ax.set_title(f"$\\sigma_b^2 = {sigma_b2:g}$")
+    ax.set_title(f"{d.design}, $h = {d.refs.h[row]:g}$", fontsize="small")
     ax.legend(title="$\\sigma_w^2$", fontsize="x-small", ncol=2, loc="center left", bbox_to_anchor=(1, 0.5))
     return fig
-

@@ -3,281 +3,234 @@ r"""Verdicts and tables of the chapter "Does susceptibility predict learning?"
 
 Every result sentence of the page is computed here from the numbers of a
 :class:`~crit.chapters.susceptibility_predicts_learning.SusceptibilityPredictsLearningResults` and their
-errors with :mod:`crit.analysis.verdicts`: Spearman correlations against zero and against each other by
-their bootstrap intervals, accuracies against each other by their spread over training seeds. The
-notebook glues the sentences. A sentence the numbers cannot decide says "undetermined" and why, and so
-does a table cell (:class:`crit.book.tables.Undetermined`); nothing here raises on valid results.
+hierarchical-bootstrap intervals (:mod:`crit.analysis.hierarchical`) with :mod:`crit.analysis.verdicts`.
+The deciding comparison is the paired difference of the within-row rank correlations of the test
+accuracy with closeness to the χ peak and with closeness to χ₁ = 1; the leave-one-row-out choice test
+and the row optima are the evidence beside it. A sentence the numbers cannot decide says "undetermined"
+and why, and so does a table cell (:class:`crit.book.tables.Undetermined`); nothing here raises on valid
+results.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crit import _validate
 from crit.analysis import verdicts
-from crit.analysis.correlation import CorrelationTable
 from crit.book import claims, tables
 
 if TYPE_CHECKING:
-    from crit.chapters.susceptibility_predicts_learning import (
-        SusceptibilityPredictsLearningResults,
-    )
+    from crit.chapters.susceptibility_predicts_learning import DesignResults, SusceptibilityPredictsLearningResults
 
-__all__ = ["PREDICTOR_LABELS", "PREDICTOR_SYMBOLS", "PROXIMITIES", "best_proximity", "claim", "correlates",
-           "correlation_table", "curves_summary", "paired", "paired_table", "ranking", "row_summary", "verdict"]
+__all__ = ["PREDICTOR_LABELS", "PREDICTOR_SYMBOLS", "choice_table", "choice_verdict", "claim", "comparison_table",
+           "design_verdict", "designs_table", "optima_table", "optimum_sentence", "rows_sentence", "verdict_table"]
 
 #: Display names of the predictors, all oriented so that a larger value is predicted to learn better.
 PREDICTOR_LABELS = {
-    "chi": "response susceptibility $\\chi$",
-    "chi_f": "fluctuation susceptibility $\\chi_F$",
-    "mf_sigma": "closeness to $\\chi_1=1$: $-|\\sigma_w^2-\\sigma_{w,c}^2(\\sigma_b^2)|$",
-    "mf_log": "closeness to $\\chi_1=1$: $-|\\ln\\chi_1|$",
-    "fw_point": "closeness to the finite-width critical point",
+    "chi_peak": "closeness to the $\\chi$ peak, $-\\vert\\ln\\sigma_w^2 - \\ln\\sigma^2_{\\chi\\,\\rm peak}\\vert$",
+    "ended_peak": ("closeness to the $\\bar S_{\\rm end}$ peak, "
+                   "$-\\vert\\ln\\sigma_w^2 - \\ln\\sigma^2_{\\rm end\\,peak}\\vert$"),
+    "critical": "closeness to $\\chi_1 = 1$, $-\\vert\\ln\\sigma_w^2 - \\ln\\sigma^2_{w,c}\\vert$",
+    "chi": "raw response susceptibility $\\chi$",
+    "xi_c": "signal propagation, $-L/\\xi_c$",
+    "constant": "one $\\sigma_w^2$ for every drive",
 }
-#: Short names of the predictors for sentences (Markdown; ``\\vert`` for ``|``).
-PREDICTOR_SYMBOLS = {
-    "chi": "$\\chi$",
-    "chi_f": "$\\chi_F$",
-    "mf_sigma": "$-\\vert\\sigma_w^2-\\sigma_{w,c}^2(\\sigma_b^2)\\vert$",
-    "mf_log": "$-\\vert\\ln\\chi_1\\vert$",
-    "fw_point": "closeness to the finite-width critical point",
-}
-#: The predictors that measure proximity to the critical point (the paper's alternative to χ).
-PROXIMITIES = ("mf_sigma", "mf_log", "fw_point")
+#: Short names of the predictors and rules for sentences.
+PREDICTOR_SYMBOLS = {"chi_peak": "the $\\chi$ peak", "ended_peak": "the $\\bar S_{\\rm end}$ peak",
+                     "critical": "$\\chi_1 = 1$", "chi": "raw $\\chi$", "xi_c": "$-L/\\xi_c$",
+                     "constant": "a constant $\\sigma_w^2$"}
+_OUTCOME = {"positive": "reproduced", "negative": "not reproduced"}
+
+
+class _Diff:
+    """The paired differences of an OutOfSample, read as a table's (for :func:`_rho_cell`)."""
+
+    def __init__(self, c):
+        self.diff, self.diff_low, self.diff_high, self.undetermined = c.diff, c.diff_low, c.diff_high, c.undetermined
+
+
+def _rho_cell(t, i, j=None, digits=2):
+    """"value [low, high]" of ρ_i (or of ρ_i − ρ_j), or an Undetermined cell with the table's reason."""
+    value, low, high = ((t.rho[i], t.low[i], t.high[i]) if j is None
+                        else (t.diff[i, j], t.diff_low[i, j], t.diff_high[i, j]))
+    if not np.isfinite(value):
+        return tables.Undetermined(t.undetermined or "no finite value")
+    return f"{value:+.{digits}f} [{low:+.{digits}f}, {high:+.{digits}f}]"
+
+
+def design_verdict(d: DesignResults) -> verdicts.Verdict:
+    """Whether closeness to the χ peak ranks a drive's initialisations better than closeness to χ₁ = 1:
+    the paired difference of their within-row ρ with the test accuracy, against zero by its interval."""
+    t = d.comparison
+    i, j = t.names.index("chi_peak"), t.names.index("critical")
+    v = verdicts.interval(t.diff[i, j], t.diff_low[i, j], t.diff_high[i, j], level=t.level,
+                          what="$\\rho_s$(closeness to the $\\chi$ peak) − $\\rho_s$(closeness to $\\chi_1 = 1$)")
+    if not v.determined and t.undetermined:
+        return verdicts.Verdict("undetermined", f"{v.text} ({t.undetermined})", v.value, v.error, v.z,
+                                f"{v.undetermined}: {t.undetermined}")
+    return v
+
+
+def choice_verdict(d: DesignResults, a: str = "chi_peak", b: str = "critical") -> verdicts.Verdict:
+    """Whether rule ``a`` chooses initialisations that reach a higher test accuracy than rule ``b`` in the
+    leave-one-row-out test (paired interval of the difference of mean accuracies reached)."""
+    c = d.choice
+    if not c.determined:
+        return verdicts.Verdict("undetermined", f"undetermined: {c.undetermined}", math.nan, math.nan, math.nan,
+                                c.undetermined)
+    i, j = c.index(a), c.index(b)
+    return verdicts.interval(c.diff[i, j], c.diff_low[i, j], c.diff_high[i, j], level=c.level,
+                             what=f"accuracy reached by {PREDICTOR_SYMBOLS[a]} − by {PREDICTOR_SYMBOLS[b]}")
+
+
+def optimum_sentence(d: DesignResults) -> str:
+    """Where each drive's accuracy optimum lies against the χ peak and χ₁ = 1, counted over rows by the
+    paired interval of abs(offset to the χ peak) − abs(offset to χ₁ = 1)."""
+    o = d.optima
+    low, high = o.closer_low["critical"], o.closer_high["critical"]
+    edge = o.at_edge
+    peak = int(((high < 0) & ~edge).sum())
+    crit = int(((low > 0) & ~edge).sum())
+    rows = edge.size
+    tie = rows - peak - crit - int(edge.sum())
+    off_p, off_c = o.offset["chi_peak"], o.offset["critical"]
+    inside = ~edge
+    parts = [f"the accuracy optimum is nearer the $\\chi$ peak in {peak}, nearer $\\chi_1 = 1$ in {crit}, and "
+             f"neither at {o.level * 100:g} % in {tie} of the {rows} drives"]
+    if edge.any():
+        parts.append(f"in {int(edge.sum())} it lies at an end of the grid, so its position is undetermined there")
+    if inside.any():
+        parts.append(f"on average the optimum sits {np.mean(off_p[inside]):+.2f} in $\\ln\\sigma_w^2$ from the "
+                     f"$\\chi$ peak and {np.mean(off_c[inside]):+.2f} from $\\chi_1 = 1$")
+    return "; ".join(parts) + f" ({d.design})"
+
+
+def rows_sentence(results: SusceptibilityPredictsLearningResults) -> str:
+    """Which drives were kept at each depth and why the others were not."""
+    out = []
+    for depth, refs in results.references.items():
+        kept = ", ".join(f"{h:g}" for h in refs.h[refs.kept])
+        dropped = "; ".join(f"h = {h:g} ({r})" for h, r, k in zip(refs.h, refs.reasons, refs.kept) if not k)
+        out.append(f"at depth {depth}, drives h = {kept} kept" + (f", dropped: {dropped}" if dropped else ""))
+    return "; ".join(out)
+
+
+def claim(results: SusceptibilityPredictsLearningResults) -> claims.Claim:
+    """The paper's claim 3, from :func:`design_verdict` in every design.
+
+    "reproduced" when every design's interval lies above 0; "partly reproduced" when some do and others
+    do not; "not reproduced" when some lie below 0 and none above; "undetermined" when every interval
+    holds 0 or is undetermined.
+    """
+    vs = [(d.design, design_verdict(d)) for d in results.designs]
+    pos = [str(g) for g, v in vs if v.outcome == "positive"]
+    neg = [str(g) for g, v in vs if v.outcome == "negative"]
+    if pos and len(pos) == len(vs):
+        verdict_ = "reproduced"
+    elif pos:
+        verdict_ = "partly reproduced"
+    elif neg:
+        verdict_ = "not reproduced"
+    else:
+        verdict_ = "undetermined"
+    counts = (f"over {len(vs)} designs, closeness to the $\\chi$ peak ranks initialisations better than closeness "
+              f"to $\\chi_1 = 1$ in {len(pos)} ({'; '.join(pos) or 'none'}), worse in {len(neg)} "
+              f"({'; '.join(neg) or 'none'}), and the data cannot tell them apart in the other "
+              f"{len(vs) - len(pos) - len(neg)} (paired within-drive $\\rho_s$, hierarchical bootstrap, 95 %)")
+    main = design_verdict(results.main)
+    key = (f"$\\Delta\\rho_s$ = {main.value:+.2f} ± {main.error:.2f} ({results.main.design})"
+           if main.determined else "undetermined")
+    return claims.Claim(
+        number=3, claim="The peak of the susceptibility predicts learning better than closeness to the critical point",
+        verdict=verdict_, reason=counts, key=key, profile=results.settings.profile,
+        chapter="susceptibility_predicts_learning")
 
 
 # Tables ------------------------------------------------------------------------------------------
 
 
-def _markdown_label(key: str) -> str:
-    """The display name of predictor ``key`` for a Markdown table (``|`` written as ``\\vert``)."""
-    return PREDICTOR_LABELS[_validate.choice("key", key, tuple(PREDICTOR_LABELS))].replace("|", "\\vert ")
-
-
-def _why(t: CorrelationTable, key: str) -> str:
-    """Why the correlation of predictor ``key`` is undetermined (its part of ``t.undetermined``)."""
-    parts = [p for p in t.undetermined.split("; ") if p.startswith(f"predictor {key!r}")]
-    return parts[0] if parts else (t.undetermined or "the bootstrap gave no finite value")
-
-
-def _interval(t: CorrelationTable, i: int):
-    if not np.isfinite(t.rho[i]):
-        return tables.Undetermined(_why(t, t.names[i]))
-    return f"{tables.fmt(t.rho[i], digits=2)} [{tables.fmt(t.low[i], digits=2)}, {tables.fmt(t.high[i], digits=2)}]"
-
-
-def correlation_table(results: SusceptibilityPredictsLearningResults) -> str:
-    """Markdown: Spearman's ρ of accuracy and of learning speed with every predictor, with 95 % intervals."""
-    acc, speed = results.accuracy, results.speed
-    return tables.markdown(
-        ["predictor (larger = predicted better)", "$\\rho_s$ with accuracy [95 % CI]",
-         "$\\rho_s$ with speed [95 % CI]"],
-        [[_markdown_label(k), _interval(acc, i), _interval(speed, i)] for i, k in enumerate(acc.names)],
-    )
-
-
-def paired_table(results: SusceptibilityPredictsLearningResults) -> str:
-    """Markdown: each susceptibility against each proximity, Δρ with accuracy, paired interval and p-value."""
-    t = results.accuracy
+def designs_table(results: SusceptibilityPredictsLearningResults) -> str:
+    """Markdown: per design, the best drive-and-σ_w² by mean test accuracy, with its train and test
+    accuracy and loss, the steps to the target accuracy and the learning rates chosen."""
     rows = []
-    for s in ("chi", "chi_f"):
-        for c in PROXIMITIES:
-            i, j = t.index(s), t.index(c)
-            if np.isfinite(t.diff[i, j]):
-                cells = [f"{t.diff[i, j]:+.2f} [{t.diff_low[i, j]:+.2f}, {t.diff_high[i, j]:+.2f}]",
-                         f"{t.p_not_better[i, j]:.3f}"]
-            else:
-                cells = [tables.Undetermined(_why(t, s if not np.isfinite(t.rho[i]) else c))] * 2
-            rows.append([_markdown_label(s), _markdown_label(c), *cells])
-    return tables.markdown(["susceptibility", "proximity", "$\\Delta\\rho_s$ [95 % CI]", "p (not better)"], rows)
+    for d in results.designs:
+        mean, acc_seeds = d.test_accuracy.mean(-1), d.test_accuracy.shape[-1]
+        r, p = np.unravel_index(int(np.argmax(mean)), mean.shape)
+        reach = d.steps_to_target[r, p]
+        steps = (f"{np.nanmean(reach):.0f} ({int(np.isfinite(reach).sum())}/{reach.size} reach it)"
+                 if np.isfinite(reach).any() else tables.Undetermined(
+                     "no network of the best initialisation reached the target accuracy "
+                     f"{results.settings.target_accuracy:g}"))
+        lrs, counts = np.unique(d.lr, return_counts=True)
+        rows.append([str(d.design), f"{d.refs.h[r]:g}", f"{d.sigma_w2[r, p]:.2f}",
+                     tables.fmt(mean[r, p], d.test_accuracy[r, p].std(ddof=1) if acc_seeds > 1 else None, 3),
+                     tables.fmt(float(d.train_accuracy[r, p].mean()), digits=3),
+                     tables.fmt(float(d.test_loss[r, p].mean()), digits=2),
+                     tables.fmt(float(d.train_loss[r, p].mean()), digits=2), steps,
+                     ", ".join(f"{lr:g} ×{c}" for lr, c in zip(lrs, counts)), f"{d.train_s:.0f}"])
+    return tables.markdown(["design", "$h$", "best $\\sigma_w^2$", "test acc. (± s.d. over seeds)", "train acc.",
+                            "test loss", "train loss", "steps to target", "learning rates chosen (all networks)",
+                            "training s"], rows)
 
 
-# Verdicts ----------------------------------------------------------------------------------------
-
-_COMPARED = {"positive": "predicts better than", "negative": "predicts worse than",
-             "zero": "cannot be told apart from", "undetermined": "cannot be compared with"}
-
-
-def correlates(results: SusceptibilityPredictsLearningResults, key: str) -> verdicts.Verdict:
-    """Whether Spearman's ρ of the test accuracy with predictor ``key`` is positive, negative or zero, by its
-    bootstrap interval (:func:`crit.analysis.verdicts.interval`); undetermined, with the reason, when NaN."""
-    t = results.accuracy
-    i = t.index(key)
-    v = verdicts.interval(t.rho[i], t.low[i], t.high[i], what=f"$\\rho_s$ of the accuracy with {PREDICTOR_SYMBOLS[key]}",
-                          level=t.level)
-    return _with_reason(v, t, (key,))
+def comparison_table(d: DesignResults) -> str:
+    """Markdown: within-drive ρ of the test accuracy with every predictor, and each one's paired
+    difference from closeness to the χ peak (95 % hierarchical-bootstrap intervals)."""
+    t = d.comparison
+    ref = t.names.index("chi_peak")
+    rows = [[PREDICTOR_LABELS[k], _rho_cell(t, i), "—" if i == ref else _rho_cell(t, ref, i),
+             "—" if i == ref else f"{t.p_not_better[ref, i]:.3f}"] for i, k in enumerate(t.names)]
+    return tables.markdown(["predictor (larger = predicted better)", "$\\rho_s$ within drives [95 %]",
+                            "$\\rho_s$($\\chi$ peak) − this [95 %]", "p ($\\chi$ peak not better)"], rows)
 
 
-def paired(results: SusceptibilityPredictsLearningResults, a: str, b: str) -> verdicts.Verdict:
-    """Whether predictor ``a`` correlates more strongly with the test accuracy than ``b``: the paired
-    difference ρ_a − ρ_b and its bootstrap interval (same resamples for both), against zero.
-
-    Returns
-    -------
-    Verdict
-        ``"positive"`` (``a`` predicts better), ``"negative"`` (worse), ``"zero"`` (the interval holds
-        0: the data cannot tell them apart) or ``"undetermined"`` (a ρ is NaN), with the numbers.
-    """
-    t = results.accuracy
-    i, j = t.index(a), t.index(b)
-    v = verdicts.interval(t.diff[i, j], t.diff_low[i, j], t.diff_high[i, j], level=t.level,
-                          what=f"$\\rho_s$({PREDICTOR_SYMBOLS[a]}) − $\\rho_s$({PREDICTOR_SYMBOLS[b]})")
-    return _with_reason(v, t, (a, b))
-
-
-def _with_reason(v: verdicts.Verdict, t: CorrelationTable, keys) -> verdicts.Verdict:
-    """``v`` with the table's reason appended when it is undetermined."""
-    why = [_why(t, k) for k in keys if not np.isfinite(t.rho[t.index(k)])]
-    if v.determined or not why:
-        return v
-    return dataclasses.replace(v, text=f"{v.text} ({'; '.join(why)})", undetermined=f"{v.undetermined}: {'; '.join(why)}")
+def optima_table(d: DesignResults) -> str:
+    """Markdown: per drive, σ_w² of the accuracy optimum against the three reference lines, with errors."""
+    o, refs = d.optima, d.refs
+    rows = []
+    for r in range(refs.h.size):
+        best = (tables.Undetermined("the best mean accuracy lies at an end of the drive's grid") if o.at_edge[r]
+                else f"{np.exp(o.ln_best[r]):.2f} ({verdicts.fmt(o.ln_best[r], o.ln_best_err[r])})")
+        cells = []
+        for k in ("chi_peak", "ended_peak", "critical"):
+            ln, err = refs.ln_sigma_w2[k][r], refs.ln_sigma_w2_err[k][r]
+            cells.append(f"{np.exp(ln):.2f} ({verdicts.fmt(ln, err if err > 0 else None)})" if np.isfinite(ln)
+                         else tables.Undetermined("the peak is not located in this drive"))
+        lo, hi = o.closer_low["critical"][r], o.closer_high["critical"][r]
+        closer = "—" if o.at_edge[r] else f"{o.closer['critical'][r]:+.2f} [{lo:+.2f}, {hi:+.2f}]"
+        rows.append([f"{refs.h[r]:g}", best, *cells, closer])
+    return tables.markdown(["$h$", "$\\sigma_w^2$ of best accuracy ($\\ln$ ± error)", "$\\chi$ peak",
+                            "$\\bar S_{\\rm end}$ peak", "$\\chi_1 = 1$",
+                            "$\\vert\\Delta_\\chi\\vert - \\vert\\Delta_{\\chi_1}\\vert$ [95 %] "
+                            "(< 0: nearer the $\\chi$ peak)"],
+                           rows)
 
 
-def best_proximity(results: SusceptibilityPredictsLearningResults) -> str | None:
-    """The proximity measure (of :data:`PROXIMITIES`) with the largest ρ with the test accuracy; None when
-    none is determined."""
-    rho = np.array([results.rho(k) for k in PROXIMITIES], float)
-    return PROXIMITIES[int(np.nanargmax(rho))] if np.isfinite(rho).any() else None
+def choice_table(d: DesignResults) -> str:
+    """Markdown: the leave-one-drive-out test, mean test accuracy each rule's choice reaches."""
+    c = d.choice
+    if not c.determined:
+        return tables.markdown(["rule", "test accuracy reached [95 %]"], [["all", tables.Undetermined(c.undetermined)]])
+    ref = c.index("chi_peak")
+    rows = [[PREDICTOR_LABELS[k], f"{c.mean[i]:.3f} [{c.low[i]:.3f}, {c.high[i]:.3f}]",
+             "—" if i == ref else f"{c.diff[ref, i]:+.3f} [{c.diff_low[ref, i]:+.3f}, {c.diff_high[ref, i]:+.3f}]"]
+            for i, k in enumerate(c.names)]
+    best = f"{c.best:.3f} [{c.best_low:.3f}, {c.best_high:.3f}]"
+    rows.append(["best initialisation of each drive (no rule)", best, "—"])
+    return tables.markdown(["rule", "test accuracy reached [95 %]", "$\\chi$ peak − this [95 %]"], rows)
 
 
-def verdict(results: SusceptibilityPredictsLearningResults) -> str:
-    """Markdown: the page's conclusion in one sentence, computed from the correlations: the predictor with
-    the largest ρ, and χ against closeness in abs(ln χ₁) by the paired interval."""
-    t, best = results.accuracy, results.best_predictor
-    if best == "undetermined":
-        first = f"No predictor's $\\rho_s$ with the accuracy is determined ({t.undetermined})"
-    else:
-        i = t.index(best)
-        first = (f"The largest $\\rho_s$ with the accuracy is that of the {_markdown_label(best)} "
-                 f"({t.rho[i]:.2f} [{t.low[i]:.2f}, {t.high[i]:.2f}])")
-    v = paired(results, "chi", "mf_log")
-    return (f"{first}; by the paired interval, the response susceptibility $\\chi$ {_COMPARED[v.outcome]} "
-            f"closeness to $\\chi_1 = 1$ measured by $\\vert\\ln\\chi_1\\vert$: {v}.")
-
-
-def claim(results: SusceptibilityPredictsLearningResults) -> claims.Claim:
-    """The paper's claim 3 and its verdict: χ against the proximity measure with the largest ρ, paired.
-
-    "reproduced" when ρ(χ) − ρ(best proximity) has its interval above 0, "not reproduced" below 0,
-    "undetermined" when the interval holds 0 (the data cannot decide at this profile) or a ρ is NaN.
-    """
-    best = best_proximity(results)
-    if best is None:
-        reason = f"no proximity measure has a determined $\\rho_s$ with the accuracy ({results.accuracy.undetermined})"
-        verdict_, key = "undetermined", "undetermined"
-    else:
-        v = paired(results, "chi", best)
-        verdict_ = {"positive": "reproduced", "negative": "not reproduced"}.get(v.outcome, "undetermined")
-        reason = (f"$\\chi$ against the proximity measure with the largest $\\rho_s$ with the test accuracy "
-                  f"({PREDICTOR_SYMBOLS[best]}), paired: {v}"
-                  + (": the data cannot decide at this profile" if v.outcome == "zero" else ""))
-        t = results.accuracy
-        i, j = t.index("chi"), t.index(best)
-        key = (f"$\\Delta\\rho_s$ = {t.diff[i, j]:+.2f} [{t.diff_low[i, j]:+.2f}, {t.diff_high[i, j]:+.2f}]"
-               if v.determined else "undetermined")
-    return claims.Claim(
-        number=3, claim="The peak of the susceptibility predicts learning better than closeness to the critical point",
-        verdict=verdict_, reason=reason, key=key, profile=results.settings.profile,
-        chapter="susceptibility_predicts_learning")
-
-
-def ranking(results: SusceptibilityPredictsLearningResults) -> str:
-    """Markdown: the predictors ordered by their ρ with the test accuracy (point estimates), with the
-    95 % intervals; the undetermined ones listed with the reason."""
-    t = results.accuracy
-    done = sorted((k for k in t.names if np.isfinite(t.rho[t.index(k)])), key=lambda k: -t.rho[t.index(k)])
-    rest = [k for k in t.names if k not in done]
-    items = [f"({n}) {PREDICTOR_SYMBOLS[k]}, {t.rho[t.index(k)]:.2f} [{t.low[t.index(k)]:.2f}, "
-             f"{t.high[t.index(k)]:.2f}]" for n, k in enumerate(done, start=1)]
-    text = ("ordered by the point estimate of $\\rho_s$ with the accuracy (95 % intervals in brackets): "
-            + "; ".join(items) if items else "not ordered: no predictor's $\\rho_s$ with the accuracy is determined")
-    if rest:
-        text += "; undetermined: " + "; ".join(f"{PREDICTOR_SYMBOLS[k]} ({_why(t, k)})" for k in rest)
-    return text
-
-
-def _mean(values) -> str:
-    """``mean ± standard error`` of one value per seed."""
-    v = np.asarray(values, float)
-    if v.size > 1 and np.isfinite(v).all() and np.ptp(v) == 0:
-        return f"{v[0]:.3f} (the same in every seed)"
-    return verdicts.fmt(float(v.mean()), float(v.std(ddof=1) / math.sqrt(v.size)) if v.size > 1 else None)
-
-
-def _over_seeds(values, *, what: str) -> verdicts.Verdict:
-    """Sign of the mean of one value per seed, with its standard error over seeds (the spread over networks).
-    Values equal in every seed are stated as such (no error to measure a distance in)."""
-    v = np.asarray(values, float)
-    mean = float(v.mean())
-    if v.size > 1 and np.isfinite(v).all() and np.ptp(v) == 0:
-        outcome = "zero" if mean == 0 else "positive" if mean > 0 else "negative"
-        return verdicts.Verdict(outcome, f"{what} = {mean:.3f} in each of the {v.size} seeds", mean, 0.0,
-                                float("nan"))
-    error = float(v.std(ddof=1) / math.sqrt(v.size)) if v.size > 1 else float("nan")
-    return verdicts.sign(mean, error, what=what)
-
-
-def row_summary(results: SusceptibilityPredictsLearningResults, row: int = 0) -> str:
-    """Markdown: the best σ_w² of one σ_b² row and how the accuracy at the grid points nearest the χ ridge
-    and the χ₁ = 1 line compares with it (per-seed differences, mean ± standard error over seeds)."""
-    sw, acc = results.sigma_w2, results.seed_accuracy[:, row]
-    best = int(np.argmax(acc.mean(0)))
-    text = (f"the row $\\sigma_b^2 = {results.sigma_b2[row]:g}$ has its best mean accuracy, {_mean(acc[:, best])} "
-            f"(mean ± standard error over {acc.shape[0]} seeds), at $\\sigma_w^2 = {sw[best]:.2f}$")
-    step = math.log(sw[1] / sw[0]) if sw.size > 1 else math.inf
-    for name, x, err in (("the ridge of $\\chi$", results.ridge_peak[row], results.ridge_err[row]),
-                         ("the line $\\chi_1 = 1$", results.mf_critical[row], None)):
-        if not np.isfinite(x):
-            text += f"; {name} is undetermined in this row"
-            continue
-        text += f"; {name} lies at $\\sigma_w^2 =$ {verdicts.fmt(float(x), None if err is None else float(err), 2)}"
-        j = int(np.argmin(np.abs(np.log(sw) - math.log(x))))
-        if abs(math.log(x / sw[j])) > step:
-            text += ", off the grid"
-        elif j == best:
-            text += f", whose nearest grid point, $\\sigma_w^2 = {sw[j]:.2f}$, is the row's best"
-        else:
-            v = _over_seeds(acc[:, j] - acc[:, best], what="the accuracy minus the row's best")
-            text += f"; at its nearest grid point, $\\sigma_w^2 = {sw[j]:.2f}$, {v}"
-    return text
-
-
-def curves_summary(results: SusceptibilityPredictsLearningResults, sigma_b2: float = 0.0) -> dict:
-    """Markdown sentences on the learning curves of one σ_b² row, from the per-seed test accuracy.
-
-    Returns
-    -------
-    dict
-        ``"smallest"``, ``"largest"``: the accuracy of the smallest and the largest σ_w² at step 0, at the
-        early evaluation (the one nearest a quarter of the budget) and at the end, and whether it rose
-        over the budget; ``"early"``, ``"final"``: the largest σ_w² minus the smallest at the early
-        evaluation and at the end; ``"plateau"``: the largest σ_w² minus the row's best at the end.
-        Each difference is a :class:`~crit.analysis.verdicts.Verdict` on the mean over seeds.
-    """
-    r0 = results.runs[0]
-    row = np.flatnonzero(np.isclose(r0.sigma_b2, sigma_b2))
-    if not row.size:
-        raise ValueError(f"sigma_b2={sigma_b2} is not a row of the grid {np.unique(r0.sigma_b2).tolist()}")
-    curves = np.array([r.test_curve[row] for r in results.runs])  # (seeds, n_w, n_eval)
-    steps = np.asarray(r0.eval_steps)
-    early = max(int(np.argmin(np.abs(steps - steps[-1] / 4))), 1 if steps.size > 1 else 0)
-    w = r0.sigma_w2[row]
-    lo, hi, best = 0, w.size - 1, int(np.argmax(curves[:, :, -1].mean(0)))
-    out = {}
-    for name, j in (("smallest", lo), ("largest", hi)):
-        c = curves[:, j]
-        gain = _over_seeds(c[:, -1] - c[:, 0], what=f"its gain from step 0 to step {steps[-1]}")
-        out[name] = (f"at the {name} $\\sigma_w^2 = {w[j]:.2f}$ the test accuracy is {_mean(c[:, 0])} at step 0, "
-                     f"{_mean(c[:, early])} at step {steps[early]} and {_mean(c[:, -1])} at step {steps[-1]} "
-                     f"(mean ± standard error over {c.shape[0]} seeds); {gain}")
-    for name, k in (("early", early), ("final", -1)):
-        out[name] = _over_seeds(curves[:, hi, k] - curves[:, lo, k],
-                                what=f"the largest $\\sigma_w^2$ minus the smallest at step {steps[k]}")
-    out["plateau"] = _over_seeds(curves[:, hi, -1] - curves[:, best, -1],
-                                 what=f"the largest $\\sigma_w^2$ minus the row's best ($\\sigma_w^2 = {w[best]:.2f}$) "
-                                      f"at step {steps[-1]}")
-    return out
+def verdict_table(results: SusceptibilityPredictsLearningResults) -> str:
+    """Markdown: per design, the deciding paired comparison and the choice test, each with its outcome."""
+    rows = []
+    for d in results.designs:
+        v, c = design_verdict(d), choice_verdict(d)
+        t = d.comparison
+        reached = (tables.Undetermined(c.undetermined) if not c.determined else
+                   _rho_cell(_Diff(d.choice), d.choice.index("chi_peak"), d.choice.index("critical"), digits=3))
+        rows.append([str(d.design), _rho_cell(t, t.names.index("chi_peak"), t.names.index("critical")),
+                     _OUTCOME.get(v.outcome, "undetermined"), reached, c.outcome])
+    return tables.markdown(["design", "$\\Delta\\rho_s$ ($\\chi$ peak − $\\chi_1 = 1$) [95 %]", "claim",
+                            "accuracy reached, $\\chi$ peak − $\\chi_1 = 1$ rule [95 %]", "choice test"], rows)

@@ -2,24 +2,27 @@ r"""The chapter "Does susceptibility predict learning?": its settings, its compu
 
 An open reconstruction of the claim of Ghavasieh et al. (arXiv:2509.22649) that maximal
 susceptibility predicts learning better than proximity to the critical point: the paper gives no
-training details, so every choice (data set, architecture, optimiser, budget, grid) is a field of
+training details, so every choice (data sets, architecture, optimisers, budget, grid) is a field of
 :class:`SusceptibilityPredictsLearningSettings`.
 
-:func:`compute` trains tanh networks from every initialisation of a (σ_w², σ_b²) grid with several
-seeds (:func:`crit.models.train.train`), scans the avalanche engine at the same width and depth on a
-finer σ_w² grid (:func:`crit.analysis.phases.scan`), and derives what the page shows: the
-predictors of :mod:`crit.analysis.learning`, the susceptibility ridge, the best initialisation of
-each row and the Spearman correlations of accuracy and of learning speed with every predictor.
-Every result sentence of the page comes from a function (:func:`claim`, :func:`verdict`,
-:func:`ranking`, :func:`correlates`, :func:`paired`, :func:`row_summary`, :func:`curves_summary`);
-these and the tables live in ``_susceptibility_predicts_learning_verdicts``, the figures in
-``_susceptibility_predicts_learning_figures``, and both are re-exported here.
+:func:`compute` does, for each depth, a scan of the avalanche engine at the trained networks' width
+and depth over the drives h = N·σ_b²/q0 (:func:`crit.analysis.phases.scan`), from which each drive
+gets its reference lines (the χ peak, the S̄_end peak, χ₁ = 1: :func:`crit.analysis.learning.references`)
+and a grid of σ_w² around them (:func:`crit.analysis.learning.training_grid`). For each design
+(data set, optimiser, depth) it trains every initialisation of that grid with every learning rate of
+the optimiser's small grid and several seeds (:func:`crit.models.train.train`), chooses each
+network's learning rate on a validation split carved from the training set, and scores the chosen
+network on the test split. The analysis (:mod:`crit.analysis.hierarchical`) then compares the
+predictors within rows with a hierarchical bootstrap, locates the accuracy optimum of each row
+against the lines, and runs the leave-one-row-out choice test. Every result sentence comes from
+``_susceptibility_predicts_learning_verdicts``; the figures live in
+``_susceptibility_predicts_learning_figures``; both are re-exported here.
 
 Examples
 --------
 >>> import dataclasses
 >>> from crit.chapters import susceptibility_predicts_learning as chapter
->>> settings = dataclasses.replace(chapter.PROFILES["ci"], width=16, depth=4, steps=20)
+>>> settings = dataclasses.replace(chapter.PROFILES["ci"], width=16, depths=(4,), steps=20)
 >>> results = chapter.compute(settings, seed=0, device="cpu")  # doctest: +SKIP
 """
 
@@ -30,40 +33,55 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.analysis import learning, phases
+from crit.analysis import hierarchical, learning, phases
 from crit.analysis.correlation import CorrelationTable
+from crit.analysis.drive import drive_to_sigma_b2
 from crit.book.cache import cached_call
 from crit.chapters._susceptibility_predicts_learning_figures import (
-    accuracy_map,
     learning_curves,
-    scatter,
+    lines_figure,
+    optimum_figure,
+    predictors_figure,
 )
-from crit.chapters._susceptibility_predicts_learning_verdicts import (  # the verdicts and tables of the page, re-exported
-    _COMPARED,
+from crit.chapters._susceptibility_predicts_learning_verdicts import (  # the verdicts and tables of the page
     PREDICTOR_LABELS,
     PREDICTOR_SYMBOLS,
-    PROXIMITIES,
-    best_proximity,
+    choice_table,
+    choice_verdict,
     claim,
-    correlates,
-    correlation_table,
-    curves_summary,
-    paired,
-    paired_table,
-    ranking,
-    row_summary,
-    verdict,
+    comparison_table,
+    design_verdict,
+    designs_table,
+    optima_table,
+    optimum_sentence,
+    rows_sentence,
+    verdict_table,
 )
-from crit.chapters.settings import Grid, Profiles, Results, Settings
-from crit.models import datasets, theory, train
+from crit.chapters.settings import Grid, Profiles, Results, Settings, one_cpu_thread
+from crit.models import datasets, train
 from crit.models.avalanches import resolve_device
 from crit.seeds import sub_seed
 
-__all__ = ["PREDICTOR_LABELS", "PREDICTOR_SYMBOLS", "PROFILES", "PROXIMITIES", "SCOPE",
-           "SusceptibilityPredictsLearningResults", "SusceptibilityPredictsLearningSettings", "accuracy_map",
-           "best_proximity", "claim", "compute", "correlates", "correlation_table", "curves_summary",
-           "learning_curves", "paired", "paired_table", "ranking", "row_summary", "scatter", "verdict"]
+__all__ = ["PREDICTOR_LABELS", "PREDICTOR_SYMBOLS", "PROFILES", "Q0", "SCOPE", "Design", "DesignResults",
+           "SusceptibilityPredictsLearningResults", "SusceptibilityPredictsLearningSettings", "choice_table",
+           "choice_verdict", "claim", "comparison_table", "compute", "design_verdict", "designs_table",
+           "learning_curves", "lines_figure", "optima_table", "optimum_figure", "optimum_sentence",
+           "predictors_figure", "rows_sentence", "verdict_table"]
 
+#: Threshold q0 of the engine's scans (squared norm of the input), the authors' value.
+Q0 = 0.1
+
+
+@dataclass(frozen=True)
+class Design:
+    """One training design: a data set, an optimiser and a depth."""
+
+    dataset: str
+    optimizer: str
+    depth: int
+
+    def __str__(self) -> str:
+        return f"{self.dataset}, {'SGD' if self.optimizer == 'sgd' else 'Adam'}, depth {self.depth}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,169 +90,171 @@ class SusceptibilityPredictsLearningSettings(Settings):
 
     Parameters
     ----------
-    dataset : str
-        A name of :data:`crit.models.datasets.NAMES`.
-    width, depth : int
-        Neurons per hidden layer and number of hidden layers, of the trained networks and of the
-        engine's networks.
-    sigma_w2 : Grid
-        The training grid of σ_w² (weight variance × fan-in, dimensionless), geometric.
-    sigma_b2 : tuple of float
-        The σ_b² (bias variance) values of the grid, the rows of the page's maps.
+    width : int
+        Neurons per hidden layer, of the trained networks and of the engine's networks.
+    depths : tuple of int
+        Hidden layers; the first is the main depth.
+    datasets, optimizers : tuple of str
+        Names of :data:`crit.models.datasets.NAMES` and of :data:`crit.models.train.OPTIMIZERS`; the first
+        of each makes the main design (see :meth:`designs`).
+    drives : tuple of float
+        Dimensionless drives h = N·σ_b²/q0 of the rows (0: no bias); rows where avalanches do not end are
+        dropped, with the reason.
+    points, margin : int, float
+        Initialisations per row, and how far (in ln σ_w²) the row's grid reaches beyond its χ peak and χ₁ = 1.
     seeds : int
-        Training seeds per initialisation.
-    steps, batch_size, lr, optimizer, target_accuracy, eval_every
-        Minibatch steps, examples per minibatch, learning rate, ``"sgd"`` or ``"adam"``, the test
-        accuracy whose first crossing is recorded, and steps between evaluations; passed to
-        :func:`crit.models.train.train`.
-    refine : int
-        The engine's σ_w² grid is ``sigma_w2.refined(refine)``: ``refine`` steps per training step.
+        Training seeds (networks) per initialisation and learning rate.
+    steps, batch_size, eval_every, target_accuracy
+        Minibatch steps, examples per minibatch, steps between test evaluations, and the test accuracy
+        whose first crossing is recorded; passed to :func:`crit.models.train.train`.
+    sgd_lrs, adam_lrs : tuple of float
+        The learning rates tried for each initialisation; the one with the best validation accuracy is kept.
+    validation_fraction : float
+        Part of the training split held out to choose the learning rate.
+    scan_sigma_w2 : Grid
+        σ_w² of the engine's scans; it must reach past both susceptibility peaks.
     scan_inputs, inputs_per_network : int
-        Inputs per point of the engine's scan, and per random network.
+        Inputs per point of the scans, and per random network.
+    n_resamples : int
+        Hierarchical bootstrap resamples.
     """
 
-    dataset: str
     width: int
-    depth: int
-    sigma_w2: Grid
-    sigma_b2: tuple[float, ...]
+    depths: tuple[int, ...]
+    datasets: tuple[str, ...]
+    optimizers: tuple[str, ...]
+    drives: tuple[float, ...]
+    points: int
+    margin: float
     seeds: int
     steps: int
     batch_size: int
-    lr: float
-    optimizer: str
-    target_accuracy: float
     eval_every: int
-    refine: int
+    target_accuracy: float
+    sgd_lrs: tuple[float, ...]
+    adam_lrs: tuple[float, ...]
+    validation_fraction: float
+    scan_sigma_w2: Grid
     scan_inputs: int
     inputs_per_network: int
+    n_resamples: int
 
-    def scan_sigma_w2(self) -> np.ndarray:
-        """The engine's finer σ_w² values; every ``refine``-th one is a training value."""
-        return self.sigma_w2.refined(self.refine).values()
+    def designs(self) -> tuple[Design, ...]:
+        """Every data set with every optimiser at the main depth, then the main data set and optimiser at
+        each other depth."""
+        main = tuple(Design(d, o, self.depths[0]) for d in self.datasets for o in self.optimizers)
+        return main + tuple(Design(self.datasets[0], self.optimizers[0], L) for L in self.depths[1:])
+
+    def learning_rates(self, optimizer: str) -> tuple[float, ...]:
+        """The learning rates tried with ``optimizer``."""
+        return {"sgd": self.sgd_lrs, "adam": self.adam_lrs}[_validate.choice("optimizer", optimizer, train.OPTIMIZERS)]
 
 
-_COMMON = {"dataset": "digits", "batch_size": 64, "lr": 0.05, "optimizer": "sgd", "target_accuracy": 0.9,
-           "eval_every": 10, "inputs_per_network": 100}
+_COMMON = {"datasets": ("digits", "mnist1d"), "optimizers": ("sgd", "adam"), "batch_size": 64, "eval_every": 25,
+           "target_accuracy": 0.8, "sgd_lrs": (0.03, 0.1, 0.3), "adam_lrs": (1e-3, 3e-3, 1e-2),
+           "validation_fraction": 0.2, "inputs_per_network": 100}
 PROFILES = Profiles(
     ci=SusceptibilityPredictsLearningSettings(
-        width=48, depth=20, sigma_w2=Grid.geometric(0.5, 4.0, 8), sigma_b2=(0.0, 0.001, 0.01, 0.03, 0.1, 0.3),
-        seeds=3, steps=200, refine=3, scan_inputs=2000, **_COMMON),
+        width=32, depths=(12, 24), drives=(0.0, 0.1, 0.3, 1.0), points=8, margin=0.4, seeds=3, steps=150,
+        scan_sigma_w2=Grid.geometric(0.25, 5.0, 28), scan_inputs=2000, n_resamples=1000, **_COMMON),
     paper=SusceptibilityPredictsLearningSettings(
-        width=128, depth=40, sigma_w2=Grid.geometric(0.5, 4.0, 16),
-        sigma_b2=(0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5),
-        seeds=5, steps=400, refine=3, scan_inputs=10_000, **_COMMON),
+        width=128, depths=(40, 80), drives=(0.0, 0.03, 0.1, 0.3, 1.0, 3.0), points=16, margin=0.5, seeds=5,
+        steps=1000, scan_sigma_w2=Grid.geometric(0.25, 5.0, 56), scan_inputs=10_000, n_resamples=2000, **_COMMON),
 )
 
 
 def _scope(s: SusceptibilityPredictsLearningSettings) -> str:
-    w = s.sigma_w2.values()
-    return (f"{s.dataset.capitalize()}, width {s.width}, depth {s.depth}, a grid of {w.size} σ_w² "
-            f"({w[0]:g} to {w[-1]:g}) × {len(s.sigma_b2)} σ_b² ({min(s.sigma_b2):g} to {max(s.sigma_b2):g}), "
-            f"{s.seeds} training seeds per initialisation, plain {s.optimizer.upper()} for {s.steps} steps")
+    return (f"width {s.width}, depths {', '.join(map(str, s.depths))}; {len(s.designs())} designs "
+            f"({', '.join(s.datasets)} × {', '.join(o.upper() if o == 'sgd' else 'Adam' for o in s.optimizers)}); "
+            f"{len(s.drives)} drives h, {s.points} σ_w² per drive, {s.seeds} seeds, {s.steps} steps")
 
 
 #: What each profile's sizes can and cannot show (a statement about the design, not a result).
 SCOPE = {
-    "ci": (f"{_scope(PROFILES['ci'])}: it ranks the predictors on this one design, with intervals from "
-           f"{PROFILES['ci'].seeds} seeds; one data set, one optimiser, one depth and a short budget cannot show "
-           "whether the ranking carries over to other data sets, optimisers or depths."),
-    "paper": (f"{_scope(PROFILES['paper'])}: a finer grid, wider and deeper networks, more seeds and a longer "
-              "budget than `ci`; with one data set and one optimiser it still cannot show robustness across "
-              "data sets or optimisers."),
+    "ci": (f"{_scope(PROFILES['ci'])}: narrow, shallow networks and a short budget; with "
+           f"{PROFILES['ci'].points} initialisations per drive and {PROFILES['ci'].seeds} seeds, intervals are wide, "
+           "and the answer may differ for wider, deeper networks trained longer."),
+    "paper": (f"{_scope(PROFILES['paper'])}: wider and deeper networks, a finer grid, more seeds and a longer "
+              "budget; it needs a GPU."),
 }
 
 
 @dataclass(frozen=True, eq=False)
-class SusceptibilityPredictsLearningResults(Results):
-    """Everything the page shows; arrays indexed by the grid's rows (σ_b², n_b) and columns (σ_w², n_w).
+class DesignResults:
+    """What one design gives; arrays of shape (R, P, S) are indexed by row (drive), initialisation and seed.
 
     Attributes
     ----------
-    runs : tuple of Training
-        One per training seed, each over the whole grid flattened with σ_b² as the slow index (G = n_b n_w).
-    scan : PhaseScan
-        The engine's scan at the same width and depth, on the finer σ_w² grid and the same σ_b².
-    predictors : Predictors
-        Every predictor at the G initialisations.
-    ridge_peak, ridge_err : numpy.ndarray, shape (n_b,)
-        σ_w² of the maximum of the response susceptibility χ in each row, and its bootstrap error.
-    mean_accuracy : numpy.ndarray, shape (n_b, n_w)
-        Test accuracy after the budget, mean over seeds.
-    best_sigma_w2 : numpy.ndarray, shape (n_b,)
-        σ_w² of the best mean accuracy in each row.
-    mf_critical : numpy.ndarray, shape (n_b,)
-        Mean-field critical σ²_{w,c}(σ_b²) (χ₁ = 1) of each row.
-    score : numpy.ndarray, shape (seeds × G,)
-        Test accuracy of every trained network (seed the slow index).
-    oriented : dict
-        ``{key of PREDICTOR_LABELS: values of shape (seeds × G,)}``, larger = predicted better.
-    accuracy, speed : CorrelationTable
-        Spearman's ρ of the final test accuracy, and of the learning speed (mean test accuracy over
-        the evaluations), with every predictor; bootstrap over trained networks.
+    design : Design
+    refs : crit.analysis.learning.RowReferences
+        The reference lines of the kept rows.
+    sigma_w2 : numpy.ndarray, shape (R, P)
+        The initialisations of each row.
+    test_accuracy, train_accuracy, test_loss, train_loss, validation_accuracy : numpy.ndarray
+        Scores after the budget of the network trained with the chosen learning rate (losses in nats).
+    steps_to_target : numpy.ndarray
+        First evaluated step with test accuracy ≥ the target (NaN: never).
+    lr : numpy.ndarray
+        The chosen learning rate.
+    test_curve : numpy.ndarray, shape (R, P, S, n_eval)
+        Test accuracy at ``eval_steps`` of the chosen network.
+    eval_steps : numpy.ndarray
+    predictors : dict
+        ``{name of crit.analysis.learning.PREDICTORS: array (R, P)}``.
+    comparison : crit.analysis.correlation.CorrelationTable
+        Within-row ρ of the test accuracy with every predictor (hierarchical bootstrap).
+    optima : crit.analysis.hierarchical.RowOptima
+    choice : crit.analysis.hierarchical.OutOfSample
+    train_s : float
+        Seconds spent training (when computed, not when read from the cache).
     """
 
-    runs: tuple
-    scan: phases.PhaseScan
-    predictors: learning.Predictors
-    ridge_peak: np.ndarray
-    ridge_err: np.ndarray
-    mean_accuracy: np.ndarray
-    best_sigma_w2: np.ndarray
-    mf_critical: np.ndarray
-    score: np.ndarray
-    oriented: dict
-    accuracy: CorrelationTable
-    speed: CorrelationTable
+    design: Design
+    refs: learning.RowReferences
+    sigma_w2: np.ndarray
+    test_accuracy: np.ndarray
+    train_accuracy: np.ndarray
+    test_loss: np.ndarray
+    train_loss: np.ndarray
+    validation_accuracy: np.ndarray
+    steps_to_target: np.ndarray
+    lr: np.ndarray
+    test_curve: np.ndarray
+    eval_steps: np.ndarray
+    predictors: dict
+    comparison: CorrelationTable
+    optima: hierarchical.RowOptima
+    choice: hierarchical.OutOfSample
+    train_s: float
+
+
+@dataclass(frozen=True, eq=False)
+class SusceptibilityPredictsLearningResults(Results):
+    """Everything the page shows.
+
+    Attributes
+    ----------
+    scans : dict
+        ``{depth: PhaseScan}`` of the engine at the trained width, over every drive.
+    references : dict
+        ``{depth: RowReferences}`` of every drive (kept or not).
+    designs : tuple of DesignResults
+        In the order of :meth:`SusceptibilityPredictsLearningSettings.designs`.
+    """
+
+    scans: dict
+    references: dict
+    designs: tuple
 
     @property
-    def sigma_w2(self) -> np.ndarray:
-        """The training grid's σ_w², shape (n_w,)."""
-        return self.settings.sigma_w2.values()
-
-    @property
-    def sigma_b2(self) -> np.ndarray:
-        """The training grid's σ_b², shape (n_b,)."""
-        return np.asarray(self.settings.sigma_b2, float)
-
-    @property
-    def n_init(self) -> int:
-        """Initialisations trained per seed (G)."""
-        return int(self.runs[0].sigma_w2.size)
+    def main(self) -> DesignResults:
+        """The main design (first data set, first optimiser, first depth)."""
+        return self.designs[0]
 
     @property
     def train_s(self) -> float:
-        """Seconds spent training, all seeds (when computed, not when read from the cache)."""
-        return sum(r.wall_time_s for r in self.runs)
-
-    @property
-    def zero_chi_f(self) -> float:
-        """Fraction of the initialisations at which the fluctuation susceptibility is exactly 0 (NaN
-        when χ_F is undetermined somewhere)."""
-        chi_f = np.asarray(self.predictors.chi_f, float)
-        return float(np.mean(chi_f == 0)) if np.isfinite(chi_f).all() else float("nan")
-
-    @property
-    def seed_accuracy(self) -> np.ndarray:
-        """Test accuracy after the budget of every trained network, shape (seeds, n_b, n_w)."""
-        return np.array([r.test_accuracy for r in self.runs]).reshape(len(self.runs), self.sigma_b2.size,
-                                                                      self.sigma_w2.size)
-
-    def rho(self, key: str) -> float:
-        """Spearman's ρ of the final test accuracy with predictor ``key`` (of :data:`PREDICTOR_LABELS`)."""
-        return self.accuracy.rho[self.accuracy.index(key)]
-
-    @property
-    def best_predictor(self) -> str:
-        """The predictor (key of :data:`PREDICTOR_LABELS`) with the largest ρ with accuracy."""
-        rho = np.asarray(self.accuracy.rho, float)
-        return self.accuracy.names[int(np.nanargmax(rho))] if np.isfinite(rho).any() else "undetermined"
-
-    @property
-    def chi_against_mf_log(self) -> str:
-        """How χ compares with closeness abs(ln χ₁) as a predictor of accuracy, by the paired 95 % interval."""
-        return _COMPARED[paired(self, "chi", "mf_log").outcome]
-
+        """Seconds spent training, all designs."""
+        return sum(d.train_s for d in self.designs)
 
 
 def _train(*, dataset: str, sigma_w2, sigma_b2, **options) -> train.Training:
@@ -242,14 +262,67 @@ def _train(*, dataset: str, sigma_w2, sigma_b2, **options) -> train.Training:
     return train.train(datasets.load(dataset), sigma_w2, sigma_b2, **options)
 
 
+def _chosen(runs, shape, n_lr):
+    """Per-network arrays at the learning rate with the best validation accuracy (ties: lower validation loss)."""
+    def grid(values):
+        return np.stack([np.asarray(v, float).reshape(*shape, n_lr, *np.shape(v)[1:]) for v in values], axis=2)
+
+    val = grid([r.validation_accuracy for r in runs])  # (R, P, S, L)
+    key = val - 1e-6 * np.minimum(grid([r.final_validation_loss for r in runs]), 1e3)
+    k = np.argmax(key, axis=-1)[..., None]
+
+    def pick(name):
+        arr = grid([getattr(r, name) for r in runs])
+        idx = k if arr.ndim == 4 else k[..., None]
+        return np.take_along_axis(arr, idx, axis=3)[:, :, :, 0]
+
+    names = ("test_accuracy", "train_accuracy", "final_test_loss", "final_train_loss", "validation_accuracy",
+             "steps_to_target", "lr", "test_curve")
+    return {n: pick(n) for n in names}
+
+
+def _design(settings, design, refs, scan, seed, dev, progress) -> DesignResults:
+    kept = refs.select(refs.kept)
+    grid = learning.training_grid(kept, points=settings.points, margin=settings.margin)
+    lrs = np.asarray(settings.learning_rates(design.optimizer), float)
+    shape = grid.shape
+    sw = np.repeat(grid.ravel(), lrs.size)
+    sb = np.repeat(np.repeat(kept.sigma_b2, shape[1]), lrs.size)
+    lr = np.tile(lrs, grid.size)
+    runs = [cached_call(train.Training, _train, dataset=design.dataset, sigma_w2=sw, sigma_b2=sb, lr=lr,
+                        width=settings.width, depth=design.depth, steps=settings.steps,
+                        batch_size=settings.batch_size, optimizer=design.optimizer,
+                        target_accuracy=settings.target_accuracy, eval_every=settings.eval_every,
+                        validation_fraction=settings.validation_fraction,
+                        seed=sub_seed(seed, "train", design.dataset, design.optimizer, design.depth, k),
+                        device=dev, progress=progress, threads=1 if dev.type == "cpu" else None)
+            for k in range(settings.seeds)]
+    chosen = _chosen(runs, shape, lrs.size)
+    acc = chosen["test_accuracy"]
+    rng = np.random.default_rng(sub_seed(seed, "bootstrap", design.dataset, design.optimizer, design.depth))
+    lines = {k: kept.ln_sigma_w2[k] for k in ("chi_peak", "critical", "ended_peak")}
+    errs = {k: kept.ln_sigma_w2_err[k] for k in lines}
+    preds = learning.predictors(kept, scan, grid)
+    return DesignResults(
+        design=design, refs=kept, sigma_w2=grid, test_accuracy=acc, train_accuracy=chosen["train_accuracy"],
+        test_loss=chosen["final_test_loss"], train_loss=chosen["final_train_loss"],
+        validation_accuracy=chosen["validation_accuracy"], steps_to_target=chosen["steps_to_target"],
+        lr=chosen["lr"], test_curve=chosen["test_curve"], eval_steps=runs[0].eval_steps, predictors=preds,
+        comparison=hierarchical.compare_predictors(acc, preds, rng=rng, n_resamples=settings.n_resamples),
+        optima=hierarchical.row_optima(grid, acc, lines, errs, rng=rng, n_resamples=settings.n_resamples),
+        choice=hierarchical.out_of_sample(grid, acc, lines, errs, rng=rng, n_resamples=settings.n_resamples),
+        train_s=sum(r.wall_time_s for r in runs),
+    )
+
+
 def compute(profile="ci", *, seed: int = 0, device="auto",
             progress: bool = False) -> SusceptibilityPredictsLearningResults:
-    """Train every initialisation and scan the engine (read from the results cache or computed), then analyse.
+    """Scan the engine, train every design (each read from the results cache or computed), then analyse.
 
     Parameters
     ----------
     profile : str or SusceptibilityPredictsLearningSettings
-        A name of :data:`PROFILES` or settings of one's own (e.g. ``dataclasses.replace(PROFILES["ci"], seeds=2)``).
+        A name of :data:`PROFILES` or settings of one's own (e.g. ``dataclasses.replace(PROFILES["ci"], seeds=4)``).
     seed : int
         The notebook's ``SEED`` (>= 0); every run's seed derives from it.
     device : "auto", "cpu", "cuda" or torch.device
@@ -260,33 +333,31 @@ def compute(profile="ci", *, seed: int = 0, device="auto",
     Returns
     -------
     SusceptibilityPredictsLearningResults
+
+    Raises
+    ------
+    ValueError
+        When no drive of a depth keeps its row (no avalanches end, or a peak lies outside the scan):
+        the message gives each drive's reason.
     """
     settings = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
     dev = resolve_device(device)
-    sw, sb = settings.sigma_w2.values(), np.asarray(settings.sigma_b2, float)
-    w, b = np.meshgrid(sw, sb)
-    fit = {k: getattr(settings, k) for k in ("width", "depth", "steps", "batch_size", "lr", "optimizer",
-                                             "target_accuracy", "eval_every")}
-    runs = tuple(
-        cached_call(train.Training, _train, dataset=settings.dataset, sigma_w2=w.ravel(), sigma_b2=b.ravel(),
-                    seed=sub_seed(seed, "train", k), device=dev, progress=progress,
-                    threads=1 if dev.type == "cpu" else None, **fit)
-        for k in range(settings.seeds)
-    )
-    scan = cached_call(phases.PhaseScan, phases.scan, sigma_w2=settings.scan_sigma_w2(), sigma_b2=sb,
-                       width=settings.width, depth=settings.depth, n_inputs=settings.scan_inputs,
-                       inputs_per_network=settings.inputs_per_network, seed=sub_seed(seed, "scan"), device=dev,
-                       progress=progress)
-    preds = learning.predictors(scan, runs[0].sigma_w2, runs[0].sigma_b2)
-    ridge_peak, ridge_err, _ = phases.ridge(scan.sigma_w2, *scan.response_susceptibility(),
-                                            rng=np.random.default_rng(sub_seed(seed, "ridge")))
-    mean_accuracy = np.mean([r.test_accuracy for r in runs], axis=0).reshape(sb.size, sw.size)
-    score, oriented = learning.observations(runs, preds, score="accuracy")
-    return SusceptibilityPredictsLearningResults(
-        settings=settings, seed=seed, runs=runs, scan=scan, predictors=preds, ridge_peak=ridge_peak,
-        ridge_err=ridge_err, mean_accuracy=mean_accuracy, best_sigma_w2=sw[np.argmax(mean_accuracy, axis=1)],
-        mf_critical=np.asarray(theory.critical_sigma_w2(sb), float), score=score, oriented=oriented,
-        accuracy=learning.correlations(runs, preds, rng=np.random.default_rng(sub_seed(seed, "accuracy bootstrap")), score="accuracy"),
-        speed=learning.correlations(runs, preds, rng=np.random.default_rng(sub_seed(seed, "speed bootstrap")), score="speed"),
-    )
+    sigma_b2 = drive_to_sigma_b2(np.asarray(settings.drives, float), settings.width, Q0)
+    scans, refs = {}, {}
+    with one_cpu_thread(dev):
+        for depth in settings.depths:
+            scans[depth] = cached_call(
+                phases.PhaseScan, phases.scan, sigma_w2=settings.scan_sigma_w2.values(), sigma_b2=sigma_b2,
+                width=settings.width, depth=depth, n_inputs=settings.scan_inputs,
+                inputs_per_network=settings.inputs_per_network, q0=Q0, seed=sub_seed(seed, "scan", depth),
+                device=dev, progress=progress)
+            refs[depth] = learning.references(scans[depth], rng=np.random.default_rng(sub_seed(seed, "peaks", depth)))
+            if int(refs[depth].kept.sum()) < 1:
+                why = "; ".join(f"h = {h:g}: {r}" for h, r in zip(refs[depth].h, refs[depth].reasons))
+                raise ValueError(f"no drive keeps its row at depth {depth} ({why}); widen scan_sigma_w2 or "
+                                 "lower the drives")
+    designs = tuple(_design(settings, d, refs[d.depth], scans[d.depth], seed, dev, progress)
+                    for d in settings.designs())
+    return SusceptibilityPredictsLearningResults(settings=settings, seed=seed, scans=scans, references=refs,
+                                                 designs=designs)
