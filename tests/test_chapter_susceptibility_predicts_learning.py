@@ -118,7 +118,7 @@ def test_claim_counts_the_designs_by_their_paired_intervals(tiny):
     assert chapter.claim(_with(tiny, -0.5, 0.05, 0.0)).verdict == "not reproduced"
     none = chapter.claim(_with(tiny, 0.05, 0.0, -0.05))
     assert none.verdict == "undetermined" and "cannot tell them apart in the other 3" in none.reason
-    assert none.key.startswith("$\\Delta\\rho_s$ = +0.05 ± 0.10 (digits, SGD, depth 8)")
+    assert none.key.startswith("$\\Delta\\rho_s$ = +0.05 [-0.05, +0.15] (digits, SGD, depth 8)")
     assert chapter.design_verdict(_with(tiny, 0.5, 0, 0).main).outcome == "positive"
 
 

@@ -139,9 +139,10 @@ def claim(results: SusceptibilityPredictsLearningResults) -> claims.Claim:
               f"to $\\chi_1 = 1$ in {len(pos)} ({'; '.join(pos) or 'none'}), worse in {len(neg)} "
               f"({'; '.join(neg) or 'none'}), and the data cannot tell them apart in the other "
               f"{len(vs) - len(pos) - len(neg)} (paired within-drive $\\rho_s$, hierarchical bootstrap, 95 %)")
-    main = design_verdict(results.main)
-    key = (f"$\\Delta\\rho_s$ = {main.value:+.2f} ± {main.error:.2f} ({results.main.design})"
-           if main.determined else "undetermined")
+    main, t = design_verdict(results.main), results.main.comparison
+    i, j = t.names.index("chi_peak"), t.names.index("critical")
+    key = (f"$\\Delta\\rho_s$ = {main.value:+.2f} [{t.diff_low[i, j]:+.2f}, {t.diff_high[i, j]:+.2f}] "
+           f"({results.main.design})" if main.determined else "undetermined")
     return claims.Claim(
         number=3, claim="The peak of the susceptibility predicts learning better than closeness to the critical point",
         verdict=verdict_, reason=counts, key=key, profile=results.settings.profile,
