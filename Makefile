@@ -28,12 +28,11 @@ test-crit: $(STAMP)
 # nbval runs every notebook (converted from its jupytext source) at the CI profile three times, each
 # in an empty folder under $(NBVAL_DIR): at SEED 0; at SEED 1 with ATen's AVX2 kernels; at SEED 0 with
 # its portable kernels. Another seed or kernel path stands in for another CPU (tests/nbval.sh).
+# The three run side by side, one thread each (tests/nbval_runs.sh).
 # A cell that raises fails; outputs are compared only in cells marked nbval-check-output.
 test-notebooks: $(STAMP)
 	rm -rf $(NBVAL_DIR)
-	bash tests/nbval.sh $(PY) $(NBVAL_DIR)/seed0 0
-	bash tests/nbval.sh $(PY) $(NBVAL_DIR)/seed1-avx2 1 avx2
-	bash tests/nbval.sh $(PY) $(NBVAL_DIR)/seed0-default 0 default
+	bash tests/nbval_runs.sh $(PY) $(NBVAL_DIR)
 
 book: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m crit book --profile $(PROFILE) --device $(DEVICE)

@@ -10,6 +10,7 @@ python=$1 dir=$2 seed=$3 capability=${4:-}
 rm -rf "$dir"
 "$python" -m crit notebooks --to-ipynb "$dir" --seed "$seed" || exit $?
 echo "nbval: SEED=$seed, ATEN_CPU_CAPABILITY=${capability:-native}"
+export CRIT_CACHE_DIR="$(cd "$dir" && pwd)/.cache"  # this run's own cache, even when runs go side by side
 if [ -n "$capability" ]; then export ATEN_CPU_CAPABILITY=$capability; fi
 MPLBACKEND=Agg "$python" -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider \
     --nbval-sanitize-with tests/nbval_sanitize.cfg "$dir"
