@@ -93,6 +93,8 @@ def test_no_kept_drive_is_a_clear_error(tmp_path, monkeypatch):
     narrow = dataclasses.replace(TINY, depths=(8,), drives=(0.0,), scan_sigma_w2=Grid.geometric(1.5, 1.6, 4))
     with pytest.raises(ValueError, match="no drive keeps its row at depth 8"):
         chapter.compute(narrow, seed=0, device="cpu")
+    with pytest.raises(ValueError, match="validation_fraction is 0.0: choosing among the learning rates of"):
+        chapter.compute(dataclasses.replace(TINY, validation_fraction=0.0), seed=0, device="cpu")
 
 
 def _table(diff, half=0.1, names=("chi_peak", "ended_peak", "critical", "chi", "xi_c")):

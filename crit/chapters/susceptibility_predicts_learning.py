@@ -337,11 +337,16 @@ def compute(profile="ci", *, seed: int = 0, device="auto",
     Raises
     ------
     ValueError
-        When no drive of a depth keeps its row (no avalanches end, or a peak lies outside the scan):
+        When learning rates are to be chosen without a validation split, or when no drive of a depth
+        keeps its row (no avalanches end, or a peak lies outside the scan):
         the message gives each drive's reason.
     """
     settings = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
+    tuned = [o for o in settings.optimizers if len(settings.learning_rates(o)) > 1]
+    if tuned and not settings.validation_fraction > 0:
+        raise ValueError(f"validation_fraction is {settings.validation_fraction!r}: choosing among the learning rates "
+                         f"of {tuned} needs a validation split (a fraction in (0, 1)), or one learning rate each")
     dev = resolve_device(device)
     sigma_b2 = drive_to_sigma_b2(np.asarray(settings.drives, float), settings.width, Q0)
     scans, refs = {}, {}
