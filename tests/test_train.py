@@ -122,3 +122,10 @@ def test_validation_examples_are_held_out_of_training(digits):
     assert not any(r.tobytes() in rows for r in held[0].numpy())  # no example in both
     plain = train.train(digits, 1.2, 0.0, width=8, depth=2, steps=2, seed=0, threads=1)
     assert np.isnan(plain.validation_accuracy).all() and np.isfinite(plain.train_accuracy).all()
+
+
+def test_train_on_takes_a_data_set_by_name():
+    run = train.train_on("digits", 1.2, 0.0, width=8, depth=2, steps=3, seed=0, threads=1)
+    assert run.dataset == "digits" and run.test_accuracy.shape == (1,)
+    with pytest.raises(TypeError, match="name of a data set"):
+        train.train_on(datasets.load("digits"), 1.2, 0.0, width=8, depth=2, steps=3)

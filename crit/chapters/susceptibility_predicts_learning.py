@@ -58,7 +58,7 @@ from crit.chapters._susceptibility_predicts_learning_verdicts import (  # the ve
     verdict_table,
 )
 from crit.chapters.settings import Grid, Profiles, Results, Settings, one_cpu_thread
-from crit.models import datasets, train
+from crit.models import train
 from crit.models.avalanches import resolve_device
 from crit.seeds import sub_seed
 
@@ -257,11 +257,6 @@ class SusceptibilityPredictsLearningResults(Results):
         return sum(d.train_s for d in self.designs)
 
 
-def _train(*, dataset: str, sigma_w2, sigma_b2, **options) -> train.Training:
-    """:func:`crit.models.train.train` on the data set named ``dataset`` (a name, so that it keys the cache)."""
-    return train.train(datasets.load(dataset), sigma_w2, sigma_b2, **options)
-
-
 def _chosen(runs, shape, n_lr):
     """Per-network arrays at the learning rate with the best validation accuracy (ties: lower validation loss)."""
     def grid(values):
@@ -289,7 +284,7 @@ def _design(settings, design, refs, scan, seed, dev, progress) -> DesignResults:
     sw = np.repeat(grid.ravel(), lrs.size)
     sb = np.repeat(np.repeat(kept.sigma_b2, shape[1]), lrs.size)
     lr = np.tile(lrs, grid.size)
-    runs = [cached_call(train.Training, _train, dataset=design.dataset, sigma_w2=sw, sigma_b2=sb, lr=lr,
+    runs = [cached_call(train.Training, train.train_on, dataset=design.dataset, sigma_w2=sw, sigma_b2=sb, lr=lr,
                         width=settings.width, depth=design.depth, steps=settings.steps,
                         batch_size=settings.batch_size, optimizer=design.optimizer,
                         target_accuracy=settings.target_accuracy, eval_every=settings.eval_every,

@@ -34,11 +34,12 @@ import torch
 from tqdm import tqdm
 
 from crit import _validate
+from crit.models import datasets
 from crit.models.avalanches import resolve_device
 from crit.models.datasets import Dataset
 from crit.records import Record, provenance
 
-__all__ = ["Training", "train", "OPTIMIZERS", "ADAM_BETAS", "ADAM_EPS"]
+__all__ = ["Training", "train", "train_on", "OPTIMIZERS", "ADAM_BETAS", "ADAM_EPS"]
 
 OPTIMIZERS = ("sgd", "adam")
 #: Adam's constants, PyTorch's defaults (β₁, β₂, ε).
@@ -228,6 +229,15 @@ def train(dataset, sigma_w2, sigma_b2, *, width, depth, steps=300, batch_size=64
         torch.set_num_threads(saved_threads)
         if dev.type == "cpu":
             torch.set_flush_denormal(False)
+
+
+def train_on(dataset: str, sigma_w2, sigma_b2, **options) -> Training:
+    """:func:`train` on the embedded data set named ``dataset`` (:func:`crit.models.datasets.load` with its
+    defaults); a name, unlike a :class:`Dataset`, can key the results cache."""
+    if not isinstance(dataset, str):
+        raise TypeError(f"dataset must be the name of a data set, one of {datasets.NAMES}, "
+                        f"got {type(dataset).__name__}")
+    return train(datasets.load(dataset), sigma_w2, sigma_b2, **options)
 
 
 class _Optimizer:
