@@ -354,10 +354,12 @@ def out_of_sample(sigma_w2, scores, lines, lines_err=None, *, rng, n_resamples=1
     init, seed = resample(y.shape, rng=rng, n_resamples=n_resamples, initialisations=False)
     boot_means = _resampled_means(y, init, seed)
     boot, boot_best = [], []
-    for m in boot_means:
-        drawn = [ln[n] + np.nan_to_num(err[n]) * rng.standard_normal(rows) for n in names]
-        boot.append(np.nanmean(_choices(ln_w, m, drawn), axis=1))
-        boot_best.append(m.max(-1).mean())
+    with warnings.catch_warnings():  # a resample in which no offset can be fitted gives NaN, left out below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for m in boot_means:
+            drawn = [ln[n] + np.nan_to_num(err[n]) * rng.standard_normal(rows) for n in names]
+            boot.append(np.nanmean(_choices(ln_w, m, drawn), axis=1))
+            boot_best.append(m.max(-1).mean())
     boot, boot_best = np.array(boot).T, np.array(boot_best)  # (k, B), (B,)
     tails = 100 * np.array([(1 - level) / 2, (1 + level) / 2])
     with warnings.catch_warnings():
