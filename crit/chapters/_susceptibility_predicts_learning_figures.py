@@ -81,6 +81,7 @@ def lines_figure(results):
         ax.plot(x[~inside], np.exp(o.ln_best[~inside]), "x", color="k", ms=7, label="optimum at the grid's end")
         ax.set_xticks(x, [f"{h:g}" for h in d.refs.h])
         ax.set_yscale("log")
+        ax.set_yticks([0.3, 0.5, 0.7, 1, 1.5, 2, 3])
         ax.yaxis.set_major_formatter("{x:g}")
         ax.yaxis.set_minor_formatter("")
         ax.set_xlabel("drive $h = N\\sigma_b^2/q_0$")
