@@ -1,4 +1,4 @@
-"""The candidate classes and the class assignment (crit.analysis.classes).
+"""The candidate classes (crit.analysis.classes) and the class assignment (crit.analysis.class_assignment).
 
 Known values: mean-field DP (3/2, 2, 2; b_S = 1, b_T = 1/2; parabola), free BM (4/3, 3/2, 3/2; 3/2, 1;
 semicircle), ABBM with drive c ((3 − c)/2, 2 − c, 2), 1+1-D DP from Hinrichsen's (2000) δ, θ, ν∥,
@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from crit.analysis import classes, pipeline, universality
-from crit.analysis.classes import CLASSES, STATISTICS, Measurement, assign
+from crit.analysis import class_assignment, classes, pipeline, universality
+from crit.analysis.class_assignment import Measurement, assign
+from crit.analysis.classes import CLASSES
+from crit.analysis.pipeline import STATISTICS
 
 
 def _exact(name, keys=STATISTICS, error=0.01):
@@ -57,7 +59,7 @@ def test_a_measurement_at_a_class_is_assigned_that_class():
         assert a.assigned == name and a.determined, (name, a.undetermined)
         assert a.p_values[name] > 0.5 and a.distances[name] < 0.1
         assert a.distance_low[name] <= a.distances[name] + 0.5 and a.stability > 0.9
-        assert a.separation >= classes.SEPARATION
+        assert a.separation >= class_assignment.SEPARATION
     # mean-field Barkhausen and free BM have no exact twin among the classes when short-range Barkhausen is absent
     four = {k: v for k, v in CLASSES.items() if k != "short-range Barkhausen"}
     for name in ("free BM", "mean-field Barkhausen"):
@@ -70,14 +72,14 @@ def test_a_measurement_between_two_classes_is_undetermined_with_the_reason():
     mid = Measurement("between", {k: (mf.value(k) + bm.value(k)) / 2 for k in keys}, dict.fromkeys(keys, 0.15))
     a = assign(mid, classes={"mean-field DP": mf, "free BM": bm}, rng=1, n_draws=300)
     assert a.assigned == "undetermined"
-    assert "not separated at 2σ" in a.undetermined and abs(a.separation) < classes.SEPARATION
+    assert "not separated at 2σ" in a.undetermined and abs(a.separation) < class_assignment.SEPARATION
     assert 0.2 < a.stability < 0.8
     # the literature's short-range Barkhausen class lies within 2σ of free BM for any precision of τ_s, τ_d, γ
     walk = assign(_exact("free BM", keys, error=1e-4), rng=0, n_draws=0)
     assert walk.assigned == "undetermined" and "short-range Barkhausen" in walk.undetermined
-    matrix = classes.separation_matrix(statistics=keys)
-    assert matrix[("free BM", "short-range Barkhausen")] < classes.SEPARATION
-    assert matrix[("mean-field DP", "free BM")] > 4 * classes.SEPARATION
+    matrix = class_assignment.separation_matrix(statistics=keys)
+    assert matrix[("free BM", "short-range Barkhausen")] < class_assignment.SEPARATION
+    assert matrix[("mean-field DP", "free BM")] > 4 * class_assignment.SEPARATION
 
 
 def test_every_class_rejected_is_undetermined():
@@ -127,7 +129,8 @@ def test_measurement_from_exponents_and_finite_size_records():
     cov = ((0.0004, 0.0002, 0.0), (0.0002, 0.0025, 0.0), (0.0, 0.0, 0.0016))
     e = universality.Exponents("net", 1.5, 0.02, 2.0, 0.05, 2.0, 0.04, 10, 1, 5, 0.5, (), (), (), 500, 20, 0.0,
                                "", 0.5, cov)
-    m = classes.measurement(e, shape=(1.0, 0.05), cutoff_exponents=((1.0, 0.1), (0.5, 0.05)), cutoff_correlation=0.7)
+    m = class_assignment.measurement(e, shape=(1.0, 0.05), cutoff_exponents=((1.0, 0.1), (0.5, 0.05)),
+                                     cutoff_correlation=0.7)
     assert m.values == {"tau_s": 1.5, "tau_d": 2.0, "gamma": 2.0, "shape": 1.0, "b_S": 1.0, "b_T": 0.5}
     assert m.corr("tau_s", "tau_d") == pytest.approx(0.0002 / (0.02 * 0.05)) and m.corr("b_T", "b_S") == 0.7
     assert m.corr("gamma", "shape") == 0.0
@@ -157,4 +160,4 @@ def test_bad_input_raises():
     with pytest.raises(ValueError, match="alpha"):
         assign(m, rng=0, alpha=1.5)
     with pytest.raises(TypeError, match="cutoff_exponents"):
-        classes.measurement(cutoff_exponents=1.0)
+        class_assignment.measurement(cutoff_exponents=1.0)

@@ -9,7 +9,7 @@ branching on N sites has T_c ∝ N^{1/2} (notes §2.4).
 import numpy as np
 import pytest
 
-from crit.analysis import classes, finite_size, pipeline
+from crit.analysis import class_assignment, finite_size, pipeline
 from crit.analysis.pipeline import PIPELINE, Pipeline, fit_with_cutoff, measure
 from crit.analysis.stats import sample_power_law
 from crit.models import exact_models
@@ -84,9 +84,9 @@ def test_finite_size_scaling_uses_the_pipeline_and_omega_is_the_measured_b_T():
     assert abs(f.duration_cutoff_exponent - 0.5) < 3 * f.duration_cutoff_exponent_err + 0.05
     assert all(np.isfinite(f.limit[k][0]) for k in ("tau_s", "tau_d", "gamma"))
     # its N → ∞ exponents and cut-off exponents, assigned: critical branching on N sites is mean-field DP
-    m = classes.from_finite_size(f, shape=(1.0, 0.05))
+    m = class_assignment.from_finite_size(f, shape=(1.0, 0.05))
     assert set(m.values) == {"tau_s", "tau_d", "gamma", "b_S", "b_T", "shape"}
-    a = classes.assign(m, rng=0, n_draws=0)
+    a = class_assignment.assign(m, rng=0, n_draws=0)
     assert a.best == "mean-field DP" and set(a.statistics_used["mean-field DP"]) == set(m.values)
     # ω held at a number: its error is 0, and the limit's error is then the fit's alone
     fixed = finite_size.finite_size_scaling(sweeps, finite_size.BRANCHING, pipeline=Pipeline(omega=0.5))

@@ -2,7 +2,7 @@ r"""The calibration as used: the exact models through the networks' pipeline and
 
 :func:`calibrate` runs each model of known class, at sample sizes and cut-offs like the networks',
 ``repetitions`` times, measures every repetition with the same :class:`~crit.analysis.pipeline.Pipeline`
-the networks use and assigns it with the same :func:`~crit.analysis.classes.assign`. The record says,
+the networks use and assigns it with the same :func:`~crit.analysis.class_assignment.assign`. The record says,
 per model, how often it lands in its own class (the recovery rate, with its binomial error), how far
 the measured exponents fall from the exact ones (mean, spread over repetitions, bias with its error),
 and a computed verdict for each.
@@ -39,7 +39,7 @@ The short-range Barkhausen class has no exact model here (it is an experimental 
 recovery rate; it is a candidate in every assignment, and the record also holds the assignments
 among the four classes that have an exact model (``among="exact"``): the literature's short-range
 class lies within 2σ of free BM and of ABBM at c = 1/2 for any precision of τ_s, τ_d, γ
-(:func:`crit.analysis.classes.separation_matrix`), so against all five those two are not recovered.
+(:func:`crit.analysis.class_assignment.separation_matrix`), so against all five those two are not recovered.
 
 Measured here (seeded runs, two shared CPU cores): at 1500 avalanches and x_c = 200, 10 repetitions,
 recovery among the four exact classes 0.7, 0.6, 0.9, 0.7 (critical branching, walk, ABBM, DP) and
@@ -60,7 +60,8 @@ import numpy as np
 
 from crit import _validate
 from crit.analysis import verdicts
-from crit.analysis.classes import CLASSES, CandidateClass, assign
+from crit.analysis.class_assignment import assign
+from crit.analysis.classes import CLASSES, CandidateClass
 from crit.analysis.pipeline import PIPELINE, Pipeline, measure
 from crit.models import exact_models, lattice_dp
 from crit.records import Record

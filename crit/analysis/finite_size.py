@@ -50,7 +50,7 @@ from crit.analysis import universality
 from crit.models import theory
 from crit.records import Record
 
-__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "WINDOW_FRACTION", "CUTOFF_EXPONENTS", "relu_critical_sigma_w2",
+__all__ = ["SYSTEMS", "SPARSE", "BRANCHING", "WINDOW_FRACTION", "relu_critical_sigma_w2",
            "operating_point", "FiniteSizeScaling", "finite_size_scaling"]
 
 SYSTEMS = ("tanh", "tanh, driven", "relu")
@@ -285,11 +285,3 @@ def finite_size_scaling(system_sweeps: dict, system: str, *, pipeline=None) -> F
                                                col("cutoff_correlation")),
         col("cutoff_correlation").astype(float), float(omega), float(omega_err), name,
     )
-
-
-#: Width exponents (b_S, b_T) of the cut-offs S_c ∝ N^{b_S}, T_c ∝ N^{b_T}: free BM of ln‖h‖² with
-#: step variance 2/N (T_c ∝ N; S_c ∝ √N · N, the √N of the size definition included), mean-field
-#: DP on N units (T_c ∝ N^{1/2}, S_c ∝ N; notes §2.4). Their ratio is γ = 1/(σνz): 3/2 and 2. The
-#: full table, with 1+1-D DP on N sites (b_T = z = 1.5807, b_S = zγ = 2.3287) and the classes that
-#: make no prediction in N, with errors and sources, is :data:`crit.analysis.classes.CLASSES`.
-CUTOFF_EXPONENTS = {"free BM": (1.5, 1.0), "mean-field DP": (1.0, 0.5)}

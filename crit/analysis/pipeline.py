@@ -45,7 +45,7 @@ N → ∞ limit
     error of b_T is carried into the limits (:func:`crit.analysis.finite_size.finite_size_scaling`).
 systematic
     The error added in quadrature to each statistic by the class assignment
-    (:func:`crit.analysis.classes.assign`): the largest bias of this pipeline on the four exact models
+    (:func:`crit.analysis.class_assignment.assign`): the largest bias of this pipeline on the four exact models
     at the networks' sizes. :func:`crit.analysis.calibration.calibrate` measures it at any sizes
     (``Calibration.systematic``); :data:`SYSTEMATIC` holds it at the CI sizes.
 
