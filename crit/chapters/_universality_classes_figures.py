@@ -1,36 +1,46 @@
 """Figures of the chapter "universality classes" (:mod:`crit.chapters.universality_classes` re-exports them).
 
 Each function takes the chapter's :class:`~crit.chapters.universality_classes.UniversalityClassesResults`
-and returns a matplotlib figure.
+and returns a matplotlib figure. The class values drawn are those of :data:`crit.analysis.classes.CLASSES`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from crit.analysis import universality
+from crit.analysis import stats
+from crit.analysis.classes import CLASSES
 from crit.book import style
 
-__all__ = ["class_plane_figure", "collapse_figure", "cutoffs_figure", "exponents_figure", "shapes_figure"]
+__all__ = ["class_plane_figure", "collapse_figure", "cutoffs_figure", "exponents_figure", "resnet_distributions_figure",
+           "shapes_figure"]
 
-_MARKERS = {"mean-field DP": "s", "ABBM c=1/2": "D", "free BM": "o", "1+1-D DP": "^"}
+_MARKERS = {"mean-field DP": "s", "1+1-D DP": "^", "free BM": "o", "mean-field Barkhausen": "D",
+            "short-range Barkhausen": "v"}
+_LINES = {"mean-field DP": ":", "1+1-D DP": "-.", "free BM": "--", "mean-field Barkhausen": (0, (1, 3)),
+          "short-range Barkhausen": (0, (5, 2, 1, 2))}
+_SHORT = {"mean-field DP": "MF DP", "1+1-D DP": "1+1-D DP", "free BM": "free BM",
+          "mean-field Barkhausen": "MF Barkhausen", "short-range Barkhausen": "SR Barkhausen"}
 
 
 def cutoffs_figure(results):
-    """S_c and T_c against N (log–log) for every system of ``results.fss``, with the free-BM and
-    mean-field-DP slopes."""
+    """S_c and T_c against N (log–log) for every system of ``results.fss``, with the slopes of every
+    class that predicts one."""
     fss = results.fss
     fig, (ax_s, ax_t) = style.figure(1, 2, aspect=0.85)
     colors = style.colors(len(fss), "colorblind")
-    for (system, f), color in zip(fss.items(), colors):
+    for (system, f), color in zip(fss.items(), colors, strict=False):
         ax_s.errorbar(f.widths, f.size_cutoff, f.size_cutoff_err, fmt="o-", color=color,
                       label=f"{system}: $N^{{{f.size_cutoff_exponent:.2f}\\pm{f.size_cutoff_exponent_err:.2f}}}$")
         ax_t.errorbar(f.widths, f.duration_cutoff, f.duration_cutoff_err, fmt="o-", color=color,
-                      label=f"{system}: $N^{{{f.duration_cutoff_exponent:.2f}\\pm{f.duration_cutoff_exponent_err:.2f}}}$")
+                      label=f"{system}: $N^{{{f.duration_cutoff_exponent:.2f}"
+                            f"\\pm{f.duration_cutoff_exponent_err:.2f}}}$")
     n = np.array([min(f.widths.min() for f in fss.values()), max(f.widths.max() for f in fss.values())], float)
-    for ax, (free, mf), y0 in ((ax_s, (1.5, 1.0), 150.0), (ax_t, (1.0, 0.5), 60.0)):
-        ax.plot(n, y0 * (n / n[0]) ** free, "k--", lw=1, label=f"free BM: $N^{{{free:g}}}$")
-        ax.plot(n, y0 * (n / n[0]) ** mf, "k:", lw=1, label=f"mean-field DP: $N^{{{mf:g}}}$")
+    for ax, key, y0 in ((ax_s, "b_S", 150.0), (ax_t, "b_T", 60.0)):
+        for name, c in CLASSES.items():
+            if c.predicts(key):
+                ax.plot(n, y0 * (n / n[0]) ** c.value(key), color="k", ls=_LINES[name], lw=1,
+                        label=f"{_SHORT[name]}: $N^{{{c.value(key):.3g}}}$")
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_xlabel("width $N$")
@@ -43,27 +53,28 @@ def cutoffs_figure(results):
 
 
 def exponents_figure(results):
-    """τ_s, τ_d and γ against N (log axis) with the N → ∞ extrapolation (stars, at "∞") and references."""
+    """τ_s, τ_d and γ against N (log axis) with the N → ∞ extrapolation (stars, at "∞") and the values of
+    every candidate class (grey lines)."""
     fss = results.fss
     fig, axes = style.figure(1, 3, aspect=0.9)
     colors = style.colors(len(fss), "colorblind")
-    keys = (("tau_s", "$\\tau_s$", 0), ("tau_d", "$\\tau_d$", 1), ("gamma", "$\\gamma$", 2))
+    keys = (("tau_s", "$\\tau_s$"), ("tau_d", "$\\tau_d$"), ("gamma", "$\\gamma$"))
     n_inf = 4.0 * max(f.widths.max() for f in fss.values())
-    for ax, (key, label, i) in zip(axes, keys):
-        for (system, f), color in zip(fss.items(), colors):
+    for ax, (key, label) in zip(axes, keys, strict=False):
+        for (system, f), color in zip(fss.items(), colors, strict=False):
             ax.errorbar(f.widths, getattr(f, key), getattr(f, key + "_err"), fmt="o", color=color, label=system)
             value, err = f.limit[key]
             if np.isfinite(value):
                 ax.errorbar([n_inf], [value], [err], fmt="*", ms=9, color=color)
-        for name in ("free BM", "mean-field DP", "1+1-D DP"):
-            ax.axhline(universality.REFERENCE_CLASSES[name][i], color="0.4", lw=0.8,
-                       ls={"free BM": "--", "mean-field DP": ":", "1+1-D DP": "-."}[name])
+        for name, c in CLASSES.items():
+            ax.axhline(c.value(key), color="0.4", lw=0.8, ls=_LINES[name])
         ax.set_xscale("log")
         ax.set_xlabel("width $N$ (star: $N\\to\\infty$)")
         ax.set_title(label)
     axes[0].legend(fontsize="x-small")
-    axes[2].text(0.98, 0.02, "lines: free BM (--), MF DP (:), 1+1-D DP (-.)",
-                 transform=axes[2].transAxes, ha="right", fontsize="x-small")
+    for name in CLASSES:
+        axes[1].plot([], [], color="0.4", lw=0.8, ls=_LINES[name], label=_SHORT[name])
+    axes[1].legend(fontsize="xx-small", loc="upper right", title="classes", title_fontsize="xx-small")
     return fig
 
 
@@ -74,13 +85,13 @@ def collapse_figure(results):
     ncols = min(2, len(collapses))
     fig, axes = style.figure(-(-len(collapses) // ncols), ncols, aspect=0.75, squeeze=False)
     axes = axes.ravel()
-    for ax, (system, c) in zip(axes, collapses.items()):
+    for ax, (system, c) in zip(axes, collapses.items(), strict=False):
         if not c.determined:
             ax.text(0.5, 0.5, f"{system}:\nundetermined\n({c.undetermined})", ha="center", va="center",
                     wrap=True, fontsize="small", transform=ax.transAxes)
             ax.set_axis_off()
             continue
-        for k, (w, color) in enumerate(zip(c.widths, style.colors(len(c.widths)))):
+        for k, (w, color) in enumerate(zip(c.widths, style.colors(len(c.widths)), strict=False)):
             ax.plot(c.x[k], c.y[k], "o-", ms=2.5, lw=1, color=color, label=f"$N={int(w)}$")
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -103,7 +114,7 @@ def shapes_figure(results):
     u = np.linspace(0, 1, 201)
     ax.plot(u, 2 * np.sqrt(u * (1 - u)), "k--", lw=1, label="semicircle (free BM)")
     ax.plot(u, 4 * u * (1 - u), "k:", lw=1, label="parabola (mean-field DP)")
-    for (system, c), color in zip(collapses.items(), style.colors(len(collapses), "colorblind")):
+    for (system, c), color in zip(collapses.items(), style.colors(len(collapses), "colorblind"), strict=False):
         if c.durations.size == 0:  # no duration had enough avalanches: nothing to draw for this system
             ax.plot([], [], color=color, lw=2, label=f"{system}: shape undetermined")
             continue
@@ -111,7 +122,8 @@ def shapes_figure(results):
             ax.plot(c.u, curve / c.mean_curve.max(), color=color, lw=0.5, alpha=0.12)
         a, a_err = exponents[system]
         ax.plot(c.u, c.mean_curve / c.mean_curve.max(), color=color, lw=2,
-                label=f"{system}: $a = {a:.2f}\\pm{a_err:.2f}$ ($T = {int(c.durations.min())}$–{int(c.durations.max())})")
+                label=f"{system}: $a = {a:.2f}\\pm{a_err:.2f}$ "
+                      f"($T = {int(c.durations.min())}$–{int(c.durations.max())})")
     ax.set_xlabel("$u = t/T$")
     ax.set_ylabel("$F(u) / \\max F$")
     ax.set_ylim(0, 1.15)
@@ -120,21 +132,77 @@ def shapes_figure(results):
 
 
 def class_plane_figure(results):
-    """Measured (τ_s, τ_d) with errors of the calibration models, every system at its widest N and the
-    ResNets, with the reference classes marked."""
-    systems = ([*results.calibration.values()] + [f.exponents_at(-1) for f in results.fss.values()]
-               + [*results.resnet_exponents.values()])
+    """Measured (τ_s, τ_d) with errors of every network system at N → ∞ and at its widest N, the
+    ResNets and the mean of each calibration model, with the candidate classes (short-range
+    Barkhausen with its literature errors) and the ABBM line ((3 − c)/2, 2 − c)."""
     fig, ax = style.figure(aspect=0.75)
-    for name, (ts, td, _) in universality.REFERENCE_CLASSES.items():
-        ax.plot(ts, td, _MARKERS[name], ms=13, mfc="none", mec="0.2", mew=1.5)
-        offset = (-75, -16) if name.startswith("ABBM") else (8, 6)
-        ax.annotate(name, (ts, td), textcoords="offset points", xytext=offset, fontsize="small")
+    for name, c in CLASSES.items():
+        ts, td = c.value("tau_s"), c.value("tau_d")
+        ax.errorbar(ts, td, xerr=c.error("tau_s") or None, yerr=c.error("tau_d") or None, fmt=_MARKERS[name], ms=13,
+                    mfc="none", mec="0.2", mew=1.5, ecolor="0.5")
+        ax.annotate(_SHORT[name], (ts, td), textcoords="offset points", xytext=(8, 6), fontsize="small")
     c = np.linspace(0, 1, 20)
     ax.plot((3 - c) / 2, 2 - c, color="0.6", lw=0.8, ls="--", label="ABBM line $((3-c)/2,\\,2-c)$")
-    palette = "colorblind" if len(systems) < 10 else "tab20"  # colorblind has 10 colours, then repeats
-    for e, color in zip(systems, style.colors(len(systems), palette)):
-        ax.errorbar(e.tau_s, e.tau_d, xerr=e.tau_s_err, yerr=e.tau_d_err, fmt="o", color=color, label=e.name)
+    cal = results.calibration
+    points = [(f"{m} (calibration mean)", cal.mean[i, 0], cal.bias_error[i, 0], cal.mean[i, 1], cal.bias_error[i, 1])
+              for i, m in enumerate(cal.models)]
+    points += [(name, m.values.get("tau_s", np.nan), m.errors.get("tau_s", np.nan), m.values.get("tau_d", np.nan),
+                m.errors.get("tau_d", np.nan)) for name, m in results.measurements.items()]
+    palette = "colorblind" if len(points) < 10 else "tab20"  # colorblind has 10 colours, then repeats
+    for (name, ts, es, td, ed), color in zip(points, style.colors(len(points), palette), strict=False):
+        if np.isfinite(ts) and np.isfinite(td):
+            ax.errorbar(ts, td, xerr=es if np.isfinite(es) else None, yerr=ed if np.isfinite(ed) else None, fmt="o",
+                        ms=4, color=color, label=name)
     ax.set_xlabel("size exponent $\\tau_s$")
     ax.set_ylabel("duration exponent $\\tau_d$")
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize="x-small")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize="xx-small")
+    return fig
+
+
+def resnet_distributions_figure(results):
+    """P(S), P(T) and ⟨S⟩(T) of the ended avalanches of every ResNet (log bins), with the pipeline's
+    fit windows (dotted verticals) and its fitted τ_s, τ_d and γ drawn over them (dashed)."""
+    fig, axes = style.figure(1, 3, aspect=0.9)
+    runs, exps = results.resnet_runs, results.resnet_exponents
+    for (depth, a), color in zip(runs.items(), style.colors(max(len(runs), 1), "colorblind"), strict=False):
+        e = exps[depth]
+        keep = ~np.asarray(a.survived) & (a.sizes > 0) & (a.durations > 0)
+        s, d = np.asarray(a.sizes, float)[keep], np.asarray(a.durations, float)[keep]
+        if s.size < 2:
+            axes[0].plot([], [], color=color, label=f"{e.name}: fewer than 2 ended avalanches")
+            continue
+        for ax, x, discrete, tau, window in ((axes[0], s, False, e.tau_s, e.size_window),
+                                             (axes[1], d, True, e.tau_d, e.duration_window)):
+            pdf = stats.log_binned_pdf(x, discrete=discrete, bins_per_decade=8)
+            ax.loglog(pdf.centers, pdf.density, "o-", ms=3, lw=0.8, color=color,
+                      label=f"{e.name} ({a.n_modules} module calls)")
+            if np.isfinite(tau) and len(window) == 2:
+                lo, hi = window
+                inside = (pdf.centers >= lo) & (pdf.centers <= hi)
+                if inside.any():
+                    x0 = pdf.centers[inside][0]
+                    y0 = pdf.density[inside][0]
+                    xs = np.geomspace(lo, hi, 20)
+                    ax.loglog(xs, y0 * (xs / x0) ** (-tau), "--", color=color, lw=1.5)
+                for edge in window:
+                    ax.axvline(edge, color=color, ls=":", lw=0.8)
+        t_values, counts = np.unique(d, return_counts=True)
+        mean_s = np.array([s[d == t].mean() for t in t_values])
+        axes[2].loglog(t_values, mean_s, "o", ms=3, color=color, alpha=0.7, label=e.name)
+        if np.isfinite(e.gamma) and len(e.duration_window) == 2:
+            lo, hi = e.duration_window
+            inside = (t_values >= lo) & (t_values <= hi)
+            if inside.any():
+                t0, s0 = t_values[inside][0], mean_s[inside][0]
+                ts = np.geomspace(lo, hi, 20)
+                axes[2].loglog(ts, s0 * (ts / t0) ** e.gamma, "--", color=color, lw=1.5)
+    for ax, label in zip(axes, ("$S$", "$T$ (module calls)", "$T$ (module calls)"), strict=False):
+        ax.set_xlabel(label)
+    axes[0].set_ylabel("$P(S)$")
+    axes[1].set_ylabel("$P(T)$")
+    axes[2].set_ylabel("$\\langle S\\rangle(T)$")
+    axes[0].legend(fontsize="xx-small", loc="lower left")
+    axes[0].set_title("sizes", fontsize="small")
+    axes[1].set_title("durations", fontsize="small")
+    axes[2].set_title("mean size at duration $T$", fontsize="small")
     return fig

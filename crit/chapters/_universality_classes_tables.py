@@ -1,6 +1,6 @@
 """The tables of the universality-classes page (Markdown strings), re-exported by
 :mod:`crit.chapters.universality_classes`. A value the data could not give is an undetermined cell
-with its reason."""
+with its reason; a statistic a class makes no prediction for reads "no prediction"."""
 
 from __future__ import annotations
 
@@ -8,24 +8,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crit.analysis import finite_size, universality
+from crit.analysis.class_assignment import SEPARATION
+from crit.analysis.classes import CLASSES, LABELS
 from crit.analysis.finite_size import SPARSE, SYSTEMS
+from crit.analysis.pipeline import STATISTICS
 from crit.book import tables
 
 if TYPE_CHECKING:  # the results record lives in the chapter module, which imports this one
     from crit.chapters.universality_classes import UniversalityClassesResults
 
-__all__ = ["calibration_table", "class_table", "surviving_table", "sparse_table", "cutoff_table", "collapse_table", "exact_shapes_table", "resnet_table"]
-
-
-def _cutoff_ratio(f) -> tuple[float, float]:
-    return f.cutoff_ratio, f.cutoff_ratio_err
-
-
-def _nearest(distances: dict, why: str):
-    """The key of the smallest distance (bold), or an undetermined cell when no distance is a number."""
-    finite = {k: d for k, d in distances.items() if np.isfinite(d)}
-    return f"**{min(finite, key=finite.get)}**" if finite else tables.Undetermined(why or "no distance is a number")
+__all__ = ["assignment_table", "calibration_table", "class_table", "collapse_table", "cutoff_table",
+           "exact_shapes_table", "resnet_table", "separation_table", "sources_table", "sparse_table",
+           "surviving_table"]
 
 
 def _cell(value, err=None, digits=3, why=""):
@@ -39,31 +33,109 @@ def _class_cell(a):
     return tables.Undetermined(a.undetermined) if a.assigned == "undetermined" else f"**{a.assigned}**"
 
 
-# ----------------------------------------------------------------------------------------------- tables
+# ------------------------------------------------------------------------------------- the classes
 
-def _class_table(systems) -> str:
-    names = list(universality.REFERENCE_CLASSES)
-    rows = []
-    for e in systems:
-        a = universality.classify(e)
-        why = e.undetermined
-        rows.append([e.name, _cell(e.tau_s, e.tau_s_err, why=why), _cell(e.tau_d, e.tau_d_err, why=why),
-                     _cell(e.gamma, e.gamma_err, why=why)]
-                    + [_cell(a.distances[k], digits=1, why=a.undetermined) for k in names] + [_class_cell(a)])
-    return tables.markdown(["system", "τ_s", "τ_d", "γ"] + [f"d({k})" for k in names] + ["class"], rows)
+def _prediction(c, k) -> str:
+    if not c.predicts(k):
+        return "no prediction"
+    v, e = c.value(k), c.error(k)
+    if e == 0:
+        return tables.fmt(v, None, 3)
+    if e < 1e-3:  # a numerical value known to a few units in the sixth decimal
+        return tables.fmt(v, e, 6)
+    return tables.fmt(v, e, 2)
 
+
+def class_table(results: UniversalityClassesResults | None = None) -> str:
+    """Markdown: what every candidate class of :data:`crit.analysis.classes.CLASSES` predicts for
+    each statistic (value ± literature error; "no prediction" where the literature gives none)."""
+    return tables.markdown(["class", "realisation"] + [LABELS[k] for k in STATISTICS],
+                           [[name, c.realisation] + [_prediction(c, k) for k in STATISTICS]
+                            for name, c in CLASSES.items()])
+
+
+def sources_table(results: UniversalityClassesResults | None = None) -> str:
+    """Markdown: the source and the derivation (or why there is no prediction) of every entry of
+    :func:`class_table`."""
+    rows = [[name, LABELS[k], c.source(k) or "–", c.note(k)] for name, c in CLASSES.items() for k in STATISTICS]
+    return tables.markdown(["class", "statistic", "source", "how, or why none"], rows)
+
+
+def separation_table(results: UniversalityClassesResults, statistics="all") -> str:
+    """Markdown: Δχ² of every class (column) against a measurement exactly at another (row), with the
+    literature errors and the calibration's systematic and no statistical error: below
+    :data:`~crit.analysis.class_assignment.SEPARATION` no measurement of these statistics, however
+    precise, tells the row's class from the column's. ``statistics``: ``"all"`` (what the width sweeps
+    measure) or ``"exponents"`` (τ_s, τ_d, γ: what the ResNets and the exact models measure)."""
+    matrix = results.separation if statistics == "all" else results.separation_exponents
+    names = list(CLASSES)
+
+    def cell(a, b):
+        if a == b:
+            return "–"
+        x = matrix[(a, b)]
+        if not np.isfinite(x):
+            return tables.Undetermined("the two classes predict no statistic in common")
+        return f"**{x:.1f}**" if x < SEPARATION else f"{x:.1f}"
+
+    return tables.markdown(["exactly at ↓ against →"] + names, [[a] + [cell(a, b) for b in names] for a in names])
+
+
+# ----------------------------------------------------------------------------------- calibration
 
 def calibration_table(results: UniversalityClassesResults) -> str:
-    """Markdown: exponents of the calibration models, their distance to every class (combined errors)
-    and the class assigned."""
-    return _class_table(results.calibration.values())
+    """Markdown: per exact model, its class, the recovery rates (against all five classes and against
+    the four with an exact model, binomial errors), the mean τ_s, τ_d, γ over repetitions with their
+    bias from the exact values, and the outcomes of the assignments."""
+    cal = results.calibration
+    rate_all, err_all = cal.recovery_rate("all"), cal.recovery_error("all")
+    rate_ex, err_ex = cal.recovery_rate("exact"), cal.recovery_error("exact")
+    rows = []
+    for i, (model, cls) in enumerate(zip(cal.models, cal.true_classes, strict=True)):
+        means = [_cell(float(cal.mean[i, j]), float(cal.bias_error[i, j]), 2,
+                       "no repetition gave a value") for j in range(len(cal.statistics))]
+        bias = ", ".join(f"{cal.bias[i, j]:+.2f}" if np.isfinite(cal.bias[i, j]) else "–"
+                         for j in range(len(cal.statistics)))
+        outcomes = "; ".join(f"{k} {n}" for k, n in sorted(cal.counts(model).items(), key=lambda kv: -kv[1]))
+        rows.append([model, cls, tables.fmt(float(rate_all[i]), float(err_all[i]), 2),
+                     tables.fmt(float(rate_ex[i]), float(err_ex[i]), 2), *means, bias, outcomes])
+    return tables.markdown(["model", "class", "recovered (5 classes)", "recovered (4 exact classes)",
+                            "$\\tau_s$", "$\\tau_d$", "$\\gamma$", "bias ($\\tau_s$, $\\tau_d$, $\\gamma$)",
+                            f"assigned, of {cal.repetitions}"], rows)
 
 
-def class_table(results: UniversalityClassesResults) -> str:
-    """Markdown: as :func:`calibration_table` for the calibration models and then every network
-    (widest N, N → ∞ limits, ResNets)."""
-    return _class_table([*results.calibration.values(), *results.networks])
+# --------------------------------------------------------------------------------------- assignment
 
+def _stat_cell(m, k):
+    if k not in m.values:
+        return "not measured"
+    return _cell(m.values[k], m.errors[k], 2, m.undetermined)
+
+
+def _distance_cell(a, name):
+    d = a.distances.get(name, float("nan"))
+    if not np.isfinite(d):
+        return tables.Undetermined(a.undetermined or "no statistic this class predicts was measured")
+    lo, hi = a.distance_low.get(name, np.nan), a.distance_high.get(name, np.nan)
+    band = f" [{lo:.1f}–{hi:.1f}]" if np.isfinite(lo) and np.isfinite(hi) else ""
+    return f"{d:.1f}{band}"
+
+
+def assignment_table(results: UniversalityClassesResults) -> str:
+    """Markdown: every system's statistics, its distance sqrt(χ²/k) to each class with the 16–84 %
+    band over redraws of the measurement from its errors, and the class assigned (or undetermined,
+    with the reason)."""
+    names = list(CLASSES)
+    rows = []
+    for key, m in results.measurements.items():
+        a = results.assignments[key]
+        rows.append([key] + [_stat_cell(m, k) for k in STATISTICS] + [_distance_cell(a, n) for n in names]
+                    + [_class_cell(a)])
+    return tables.markdown(["system"] + [LABELS[k] for k in STATISTICS] + [f"d({n})" for n in names] + ["class"],
+                           rows)
+
+
+# ------------------------------------------------------------------------------------ width sweeps
 
 def surviving_table(results: UniversalityClassesResults) -> str:
     """Markdown: percentage of inputs still active at the last layer, per dense system and width."""
@@ -91,27 +163,21 @@ def _width_why(f, k) -> str:
 
 
 def cutoff_table(results: UniversalityClassesResults) -> str:
-    """Markdown: cut-off exponents (b_S, b_T) of every system, their ratio and distances to the classes.
-
-    The distance to a class is the RMS over (b_S, b_T) of (measured − predicted)/error, with the
-    weighted-least-squares errors of :func:`crit.analysis.universality.power_law_in_width` and the
-    predictions :data:`crit.analysis.finite_size.CUTOFF_EXPONENTS`.
-    """
-    references = finite_size.CUTOFF_EXPONENTS
+    """Markdown: cut-off exponents (b_S, b_T) of every system, their ratio, and the p-value of each
+    class that predicts them (χ² on b_S and b_T alone, :func:`crit.analysis.class_assignment.assign`)."""
+    names = [n for n, c in CLASSES.items() if c.predicts("b_S") and c.predicts("b_T")]
     rows = []
     for system, f in results.fss.items():
-        b = np.array([f.size_cutoff_exponent, f.duration_cutoff_exponent])
-        e = np.array([f.size_cutoff_exponent_err, f.duration_cutoff_exponent_err])
-        ratio, ratio_err = _cutoff_ratio(f)
-        dist = {k: float(np.sqrt(np.mean(((b - np.array(ref)) / e) ** 2))) for k, ref in references.items()}
-        rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}", _cell(b[0], e[0], 2, f.undetermined),
-                     _cell(b[1], e[1], 2, f.undetermined), tables.fmt(ratio, ratio_err, 2)]
-                    + [_cell(dist[k], digits=1, why=f.undetermined) for k in references]
-                    + [_nearest(dist, f.undetermined)])
-        if np.isnan(ratio):
-            rows[-1][4] = tables.Undetermined(f.undetermined or "a cut-off exponent is undetermined")
-    return tables.markdown(["system", "widths", "$b_S$", "$b_T$", "$b_S/b_T$"] + [f"d({k})" for k in references]
-                           + ["nearer"], rows)
+        a = results.cutoff_assignments[system]
+        why = f.undetermined or "a cut-off exponent is undetermined"
+        rows.append([system, f"{int(f.widths[0])}–{int(f.widths[-1])}",
+                     _cell(f.size_cutoff_exponent, f.size_cutoff_exponent_err, 2, why),
+                     _cell(f.duration_cutoff_exponent, f.duration_cutoff_exponent_err, 2, why),
+                     _cell(f.cutoff_ratio, f.cutoff_ratio_err, 2, why)]
+                    + [_cell(a.p_values.get(n, np.nan), digits=2, why=a.undetermined or why) for n in names]
+                    + [_class_cell(a)])
+    return tables.markdown(["system", "widths", "$b_S$", "$b_T$", "$b_S/b_T$"] + [f"p({n})" for n in names]
+                           + ["class by $b_S$, $b_T$"], rows)
 
 
 def collapse_table(results: UniversalityClassesResults) -> str:
@@ -137,13 +203,17 @@ def exact_shapes_table(results: UniversalityClassesResults) -> str:
 
 
 def resnet_table(results: UniversalityClassesResults) -> str:
-    """Markdown: module calls, avalanches, survivors, exponents and class of every untrained ResNet."""
+    """Markdown: module calls, ended avalanches, survivors, the measured T_c and fit window, the
+    exponents and the class of every untrained ResNet."""
     runs = results.resnet_runs
-    return tables.markdown(
-        ["network", "module calls", "avalanches", "no module below threshold", "$\\tau_s$", "$\\tau_d$",
-         "$\\gamma$", "class"],
-        [[e.name, runs[d].n_modules, e.n_avalanches, tables.fmt(100 * runs[d].surviving_fraction, digits=1) + " %",
-          _cell(e.tau_s, e.tau_s_err, why=e.undetermined), _cell(e.tau_d, e.tau_d_err, why=e.undetermined),
-          _cell(e.gamma, e.gamma_err, why=e.undetermined), _class_cell(results.resnet_classes[d])]
-         for d, e in results.resnet_exponents.items()])
-
+    rows = []
+    for d, e in results.resnet_exponents.items():
+        window = (f"{e.duration_window[0]:g}–{e.duration_window[1]:g}" if len(e.duration_window) == 2 else
+                  tables.Undetermined(e.undetermined or "no duration window"))
+        rows.append([e.name, runs[d].n_modules, e.n_avalanches,
+                     tables.fmt(100 * runs[d].surviving_fraction, digits=1) + " %",
+                     _cell(e.duration_cutoff, digits=0, why=e.undetermined), window,
+                     _cell(e.tau_s, e.tau_s_err, why=e.undetermined), _cell(e.tau_d, e.tau_d_err, why=e.undetermined),
+                     _cell(e.gamma, e.gamma_err, why=e.undetermined), _class_cell(results.assignments[e.name])])
+    return tables.markdown(["network", "module calls", "ended avalanches", "no module below threshold", "$T_c$",
+                            "$T$ window", "$\\tau_s$", "$\\tau_d$", "$\\gamma$", "class"], rows)

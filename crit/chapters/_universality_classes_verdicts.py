@@ -1,11 +1,13 @@
 r"""Verdicts of the chapter "universality classes" (:mod:`crit.chapters.universality_classes` re-exports them).
 
 Every sentence of the page that states a result is one of these functions of the chapter's
-:class:`~crit.chapters.universality_classes.UniversalityClassesResults`: a class assignment with
-its distances, a comparison of a measured number with a class value or a calibration (through
-:func:`crit.analysis.verdicts.compare`), and the chapter's :func:`claim`. The notebook glues them
-all from :func:`page_verdicts`. Each returns an undetermined sentence, with the reason, when its
-numbers are NaN; none raises on valid results.
+:class:`~crit.chapters.universality_classes.UniversalityClassesResults`: a class assignment of
+:func:`crit.analysis.class_assignment.assign` with its distances and their uncertainty, the
+calibration's recovery rates, the degeneracy of the classes from
+:func:`crit.analysis.class_assignment.separation_matrix`, a comparison of a measured number with a
+class value or a calibration (through :func:`crit.analysis.verdicts.compare`), and the chapter's
+:func:`claim`. The notebook glues them all from :func:`page_verdicts`. Each returns an undetermined
+sentence, with the reason, when its numbers are NaN; none raises on valid results.
 """
 
 from __future__ import annotations
@@ -15,32 +17,35 @@ import math
 import numpy as np
 
 from crit.analysis import verdicts
-from crit.analysis.finite_size import BRANCHING, CUTOFF_EXPONENTS, SPARSE, SYSTEMS
+from crit.analysis.calibration import RECOVERY_THRESHOLD
+from crit.analysis.class_assignment import SEPARATION
+from crit.analysis.classes import CLASSES, LABELS
+from crit.analysis.finite_size import BRANCHING, SPARSE, SYSTEMS
 from crit.analysis.shapes import REFERENCE_SHAPES
-from crit.analysis.universality import REFERENCE_CLASSES
 from crit.book import claims
 
 __all__ = [
-    "NETWORKS", "PAPER_CLASSES", "assignment_sentence", "calibration_sentence", "claim", "collapse_sentence",
-    "cutoff_class_sentence", "cutoff_distances", "cutoff_match_sentence", "dense_vs_dp_sentence", "nearer_sentence",
-    "page_verdicts", "profile_sentence", "ratio_sentence", "resnet_dp_sentence", "resnet_summary_sentence",
-    "resnet_window_sentence", "shape_class", "shape_sentence", "shape_separation_sentence", "tolerance_sentence",
+    "NETWORKS", "PAPER_CLASSES", "assignment_sentence", "calibration_sentence", "calibration_exponents_sentence",
+    "claim", "collapse_sentence", "cutoff_sentence", "degenerate_pairs", "degeneracy_sentence", "outcome",
+    "page_verdicts", "profile_sentence", "resnet_window_sentence", "shape_class", "shape_sentence",
+    "shape_separation_sentence", "systematic_sentence",
 ]
 
 #: The network systems whose classes the claim is about (critical branching on N sites is an exact calibration).
 NETWORKS = (*SYSTEMS, SPARSE)
-#: The classes the paper names, "Barkhausen noise" (ABBM) and "directed percolation".
-PAPER_CLASSES = ("ABBM c=1/2", "mean-field DP", "1+1-D DP")
+#: The classes the paper names, "Barkhausen noise" and "directed percolation".
+PAPER_CLASSES = ("mean-field Barkhausen", "short-range Barkhausen", "mean-field DP", "1+1-D DP")
 #: Agreement of one number with another: within this many combined errors.
 N_SIGMA = 2.0
 
 _LABELS = {"tanh": "the tanh network", "tanh, driven": "the driven tanh line", "relu": "the ReLU network",
            SPARSE: "the sparse threshold network", BRANCHING: "critical branching on $N$ sites"}
-_SHAPE_MODELS = {"free BM": "random-walk excursions (free BM)", "mean-field DP": "critical Poisson trees (mean-field DP)"}
+_SHAPE_MODELS = {"free BM": "random-walk excursions (free BM)",
+                 "mean-field DP": "critical Poisson trees (mean-field DP)"}
 
 
 def _label(name: str) -> str:
-    """Page name of a system, or of one of its assignments ("tanh, N→∞", "tanh, N=256", "ResNet-18")."""
+    """Page name of a system, or of one of its measurements ("tanh, N→∞", "tanh, N=256", "ResNet-18")."""
     system, _, where = name.rpartition(", N")
     if system in _LABELS:
         return _LABELS[system] + (" at $N\\to\\infty$" if where == "→∞" else f" at $N = {where[1:]}$")
@@ -65,88 +70,145 @@ def _list(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _finite(distances: dict) -> dict:
-    return dict(sorted(((k, d) for k, d in distances.items() if np.isfinite(d)), key=lambda kv: kv[1]))
-
-
 # ------------------------------------------------------------------------------------- class assignments
 
+def outcome(assignment) -> str:
+    """The class of an assignment, ``"none"`` when every candidate class is rejected (a determined
+    negative result), or ``"undetermined"`` when the data cannot decide (classes not separated,
+    statistics missing)."""
+    if assignment.determined:
+        return assignment.assigned
+    return "none" if assignment.undetermined.startswith("every class is rejected") else "undetermined"
+
+
+def _distance(a, name) -> str:
+    d, lo, hi = a.distances[name], a.distance_low.get(name, np.nan), a.distance_high.get(name, np.nan)
+    band = f", 16–84 % over redraws {lo:.1f}–{hi:.1f}" if np.isfinite(lo) and np.isfinite(hi) else ""
+    return f"{d:.1f} combined errors{band}"
+
+
 def assignment_sentence(assignment) -> str:
-    """The class of one system and its distances (Markdown), e.g. "the tanh network at N → ∞ is assigned
-    **free BM** (0.9 combined errors; next 1+1-D DP at 1.8)".
+    """The class of one system with its uncertainty (Markdown): the assigned class, its distance
+    sqrt(χ²/k) with the 16–84 % band over redraws of the measurement, its p-value, the next class and
+    the Δχ² that separates them, the stability over redraws; or "undetermined" with the reason and
+    the nearest classes.
 
     Parameters
     ----------
-    assignment : crit.analysis.universality.ClassAssignment
+    assignment : crit.analysis.class_assignment.Assignment
     """
-    who, near = _label(assignment.name), _finite(assignment.distances)
-    if not assignment.determined or not near:
-        return f"the class of {who} is undetermined: {assignment.undetermined or 'no distance could be formed'}"
-    (first, d1), *rest = near.items()
-    nxt = f"; next {rest[0][0]} at {rest[0][1]:.1f}" if rest else ""
-    if assignment.assigned == "none":
-        return (f"{who} lies in no class: the nearest, {first}, is {d1:.1f} combined errors away "
-                f"(tolerance {assignment.tolerance:g})")
-    return f"{who} is assigned **{assignment.assigned}** ({d1:.1f} combined errors{nxt})"
+    a, who = assignment, _label(assignment.name)
+    ranked = [n for n in a.ranking if a.dof.get(n, 0) > 0 and np.isfinite(a.distances[n])]
+    if not ranked:
+        return f"the class of {who} is undetermined: {a.undetermined or 'no class could be compared'}"
+    best = ranked[0]
+    used = ", ".join(LABELS[k] for k in a.statistics_used[best])
+    near = f"nearest {best} ({_distance(a, best)}, p = {a.p_values[best]:.2g}, on {used})"
+    nxt = (f"; next {ranked[1]} ({a.distances[ranked[1]]:.1f}, p = {a.p_values[ranked[1]]:.2g}; "
+           f"Δχ² = {a.separation:.1f})" if len(ranked) > 1 else "")
+    stable = f"; the best class stays best in {100 * a.stability:.0f} % of redraws" if np.isfinite(a.stability) else ""
+    if a.determined:
+        return f"{who} is assigned **{a.assigned}**: {near}{nxt}{stable}"
+    return f"the class of {who} is undetermined ({a.undetermined}): {near}{nxt}{stable}"
 
 
-def tolerance_sentence(assignment) -> str:
-    """Which classes lie within the tolerance of one system (Markdown): one class is a clear assignment,
-    two or more are classes its exponents do not tell apart."""
-    who, near = _label(assignment.name), _finite(assignment.distances)
-    if not assignment.determined or not near:
-        return f"the classes near {who} are undetermined: {assignment.undetermined or 'no distance could be formed'}"
-    inside = {k: d for k, d in near.items() if d <= assignment.tolerance}
-    dist = ", ".join(f"{k} {d:.1f}" for k, d in near.items())
-    if not inside:
-        return f"no class lies within {assignment.tolerance:g} combined errors of {who} (distances: {dist})"
-    if len(inside) == 1:
-        return f"only {next(iter(inside))} lies within {assignment.tolerance:g} combined errors of {who} (distances: {dist})"
-    return (f"{_list(inside)} {'both' if len(inside) == 2 else 'all'} lie within {assignment.tolerance:g} combined errors of {who} (distances: {dist}), "
-            "so its exponents do not tell them apart")
-
+# ------------------------------------------------------------------------------------- calibration
 
 def calibration_sentence(results) -> str:
-    """How many calibration models the pipeline assigns to their own class, and where the others go."""
-    got = results.calibration_classes
-    wrong = {k: v for k, v in got.items() if v != k}
-    if not wrong:
-        return f"all {len(got)} calibration models are assigned to their own class"
-    others = "; ".join(f"{k} is assigned {v}" for k, v in wrong.items())
-    return f"{len(got) - len(wrong)} of the {len(got)} calibration models are assigned to their own class; {others}"
+    """How often the pipeline assigns each exact model its own class, against all five classes and
+    against the four with an exact model, each rate against :data:`~crit.analysis.calibration.RECOVERY_THRESHOLD`
+    (binomial errors), and where the others went."""
+    cal = results.calibration
+    parts = []
+    for among, what in (("exact", "among the four classes with an exact model"), ("all", "among all five classes")):
+        rates, errs = cal.recovery_rate(among), cal.recovery_error(among)
+        got = ", ".join(f"{m} {cal.recovered(among)[i]} of {cal.repetitions} ({verdicts.fmt(rates[i], errs[i], 2)})"
+                        for i, m in enumerate(cal.models))
+        v = {m: cal.recovery_verdict(m, among=among) for m in cal.models}
+        below = [m for m, x in v.items() if x.outcome == "differs" and cal.recovery_rate(among)[cal.models.index(m)]
+                 < RECOVERY_THRESHOLD]
+        tail = (f"below {RECOVERY_THRESHOLD:g} by more than {N_SIGMA:g} errors: {_list(below)}" if below else
+                f"none below {RECOVERY_THRESHOLD:g} by more than {N_SIGMA:g} errors")
+        parts.append(f"{what}, the exact models are assigned their own class in: {got}; {tail}")
+    misses = []
+    for m, own in zip(cal.models, cal.true_classes, strict=True):
+        other = {k: n for k, n in cal.counts(m).items() if k != own}
+        if other:
+            misses.append(f"{m}: " + ", ".join(f"{k} {n}" for k, n in sorted(other.items(), key=lambda kv: -kv[1])))
+    if misses:
+        parts.append("against all five, the other outcomes were " + "; ".join(misses))
+    return "; ".join(parts)
+
+
+def calibration_exponents_sentence(results) -> str:
+    """The mean τ_s, τ_d, γ of each exact model over the repetitions against its exact values."""
+    cal, out = results.calibration, []
+    for m in cal.models:
+        v = cal.exponent_verdicts(m)
+        off = [f"{LABELS[k]} ({cal.bias[cal.models.index(m), j]:+.2f})" for j, (k, x) in enumerate(v.items())
+               if x.outcome == "differs"]
+        open_ = [LABELS[k] for k, x in v.items() if not x.determined]
+        text = (f"{m}: the mean differs from the exact value in {_list(off)}" if off else
+                f"{m}: every mean agrees with its exact value within {N_SIGMA:g} errors of the mean")
+        if open_:
+            text += f" ({_list(open_)} undetermined)"
+        out.append(text)
+    return "; ".join(out)
+
+
+def systematic_sentence(results) -> str:
+    """The systematic errors every assignment of the page adds, and where each comes from."""
+    cal, sys = results.calibration, results.systematic
+    measured = ", ".join(f"{LABELS[k]} {sys[k]:.2f}" for k in cal.statistics)
+    rest = ", ".join(f"{LABELS[k]} {v:.2f}" for k, v in sys.items() if k not in cal.statistics)
+    worst = {k: cal.models[int(np.nanargmax(np.abs(cal.bias[:, j])))] if np.isfinite(cal.bias[:, j]).any() else "none"
+             for j, k in enumerate(cal.statistics)}
+    who = ", ".join(f"{LABELS[k]} {w}" for k, w in worst.items())
+    return (f"the systematic errors added in quadrature are {measured} (the largest bias over the exact models at "
+            f"these sizes, set by {who}) and {rest} (the pipeline's own)")
+
+
+def degenerate_pairs(matrix) -> dict:
+    """``{(a, b): Δχ²}`` for the unordered pairs of classes that an exact measurement cannot separate
+    in at least one direction (min over the two directions below :data:`~crit.analysis.class_assignment.SEPARATION`)."""
+    out, names = {}, list(CLASSES)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            x = [matrix.get((a, b), np.nan), matrix.get((b, a), np.nan)]
+            finite = [v for v in x if np.isfinite(v)]
+            if finite and min(finite) < SEPARATION:
+                out[(a, b)] = float(min(finite))
+    return out
+
+
+def degeneracy_sentence(results) -> str:
+    """Which classes the available statistics cannot separate even when measured exactly, for τ_s,
+    τ_d, γ alone (the ResNets, the exact models) and for every statistic of the width sweeps."""
+    parts = []
+    for matrix, what in ((results.separation_exponents, "$\\tau_s$, $\\tau_d$ and $\\gamma$ alone"),
+                         (results.separation, "every statistic of the width sweeps ($b_S$, $b_T$ and $a$ added)")):
+        pairs = degenerate_pairs(matrix)
+        if pairs:
+            listed = "; ".join(f"{a} from {b} (Δχ² = {x:.1f})" for (a, b), x in pairs.items())
+            parts.append(f"with {what}, even an exact measurement cannot separate {listed}")
+        else:
+            parts.append(f"with {what}, an exact measurement separates every pair of classes at 2σ")
+    return "; ".join(parts)
 
 
 # ----------------------------------------------------------------------------------------------- cut-offs
 
-def cutoff_distances(f) -> dict:
-    """RMS over (b_S, b_T) of (measured − predicted)/error for each class of
-    :data:`crit.analysis.finite_size.CUTOFF_EXPONENTS` (NaN when an exponent or error is NaN)."""
-    b = np.array([f.size_cutoff_exponent, f.duration_cutoff_exponent])
-    e = np.array([f.size_cutoff_exponent_err, f.duration_cutoff_exponent_err])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return {k: float(np.sqrt(np.mean(((b - np.array(ref)) / e) ** 2))) for k, ref in CUTOFF_EXPONENTS.items()}
-
-
-def cutoff_class_sentence(results, system: str) -> str:
-    """The cut-off exponents (b_S, b_T) of ``system`` against those of free BM and mean-field DP."""
-    f = results.fss[system]
-    dist = _finite(cutoff_distances(f))
-    if len(dist) < len(CUTOFF_EXPONENTS):
-        return f"the cut-off exponents of {_label(system)} are undetermined: {f.undetermined or 'an error is zero'}"
-    tol = results.tolerance
-    b_s, b_t = (verdicts.fmt(f.size_cutoff_exponent, f.size_cutoff_exponent_err),
-                verdicts.fmt(f.duration_cutoff_exponent, f.duration_cutoff_exponent_err))
-    parts = " and ".join(f"{d:.1f}{' combined errors (RMS)' if i == 0 else ''} from {k}'s "
-                         f"({_frac(CUTOFF_EXPONENTS[k][0])}, {_frac(CUTOFF_EXPONENTS[k][1])})"
-                         for i, (k, d) in enumerate(dist.items()))
-    nearest, d = next(iter(dist.items()))
-    where = (f"within {tol:g} of {nearest} only" if sum(x <= tol for x in dist.values()) == 1 and d <= tol else
-             f"within {tol:g} of both" if d <= tol else f"farther than {tol:g} from both, nearer {nearest}")
-    return f"for {_label(system)}, $b_S$ = {b_s} and $b_T$ = {b_t} lie {parts}: {where}"
-
-
-def _frac(x: float) -> str:
-    return {0.5: "1/2", 1.5: "3/2"}.get(x, f"{x:g}")
+def cutoff_sentence(results, system: str) -> str:
+    """b_S and b_T of ``system`` and what they alone say about the classes that predict them."""
+    f, a = results.fss[system], results.cutoff_assignments[system]
+    if not (np.isfinite(f.size_cutoff_exponent) and np.isfinite(f.duration_cutoff_exponent)):
+        return f"the cut-off exponents of {_label(system)} are undetermined: {f.undetermined or 'no slope'}"
+    b_s = verdicts.fmt(f.size_cutoff_exponent, f.size_cutoff_exponent_err)
+    b_t = verdicts.fmt(f.duration_cutoff_exponent, f.duration_cutoff_exponent_err)
+    ps = ", ".join(f"{n} {a.p_values[n]:.2g}" for n in a.ranking if a.dof.get(n, 0) > 0)
+    verdict = (f"by these two alone it is assigned **{a.assigned}**" if a.determined else
+               f"by these two alone the class is undetermined ({a.undetermined})")
+    return f"for {_label(system)}, $b_S$ = {b_s} and $b_T$ = {b_t}: p-values {ps}; {verdict}"
 
 
 def cutoff_match_sentence(results, system: str, reference: str) -> str:
@@ -154,55 +216,8 @@ def cutoff_match_sentence(results, system: str, reference: str) -> str:
     f, g = results.fss[system], results.fss[reference]
     out = []
     for sym, attr in (("b_T", "duration_cutoff_exponent"), ("b_S", "size_cutoff_exponent")):
-        out.append(str(_vs(getattr(f, attr), getattr(f, attr + "_err"), getattr(g, attr),
-                                        getattr(g, attr + "_err"), what=f"${sym}$ of {_label(system)}",
-                                        reference_name=f"that of {_label(reference)}")))
-    return "; ".join(out)
-
-
-def ratio_sentence(results, system: str) -> str:
-    """b_S/b_T of ``system`` (``results.cutoff_ratios``) against free BM's γ = 3/2 and mean-field DP's 2."""
-    ratio, err = results.cutoff_ratios[system]
-    refs = {"free BM": 1.5, "mean-field DP": 2.0}
-    v = {k: _vs(ratio, err, r, what=f"$b_S/b_T$ of {_label(system)}", reference_name=k) for k, r in refs.items()}
-    if any(not x.determined for x in v.values()):
-        return str(next(x for x in v.values() if not x.determined))
-    near = [k for k, x in v.items() if x.outcome == "agrees"]
-    verdict = (f"it agrees with {_list(near)} within {N_SIGMA:g} combined errors" if near else
-               f"it differs from both by more than {N_SIGMA:g} combined errors")
-    return (f"$b_S/b_T$ of {_label(system)} is {verdicts.fmt(ratio, err)}, {v['free BM'].z:.1f} combined errors from "
-            f"free BM's $\\gamma = 3/2$ and {v['mean-field DP'].z:.1f} from mean-field DP's 2: {verdict}")
-
-
-def nearer_sentence(value, error, what: str, references: dict) -> str:
-    """Which of ``references`` ({name: value}) ``value ± error`` lies nearer, in combined errors."""
-    v = {k: _vs(value, error, r, what=what, reference_name=k) for k, r in references.items()}
-    if any(not x.determined for x in v.values()):
-        return str(next(x for x in v.values() if not x.determined))
-    order = sorted(v, key=lambda k: v[k].z)
-    dist = ", ".join(f"{v[k].z:.1f}{' combined errors' if i == 0 else ''} from {k} ({references[k]:g})"
-                     for i, k in enumerate(order))
-    return f"{what} = {verdicts.fmt(value, error)} lies {dist}: nearest {order[0]}"
-
-
-def dense_vs_dp_sentence(results) -> str:
-    """Distances of the dense networks (widest N and N → ∞) to mean-field DP, in the exponents and in the
-    cut-off exponents, against the tolerance."""
-    tol = results.tolerance
-    exps = {_label(n): a.distances["mean-field DP"] for n, a in results.verdicts.items()
-            if n.rpartition(", N")[0] in SYSTEMS}
-    cuts = {_label(s): cutoff_distances(results.fss[s])["mean-field DP"] for s in SYSTEMS}
-    out = []
-    for what, dist in (("exponents ($\\tau_s$, $\\tau_d$, $\\gamma$; widest $N$ and $N\\to\\infty$)", exps),
-                       ("cut-off exponents ($b_S$, $b_T$)", cuts)):
-        dist = {k: x for k, x in dist.items() if np.isfinite(x)}
-        if not dist:
-            out.append(f"in the {what} the distance to mean-field DP is undetermined (no finite distance)")
-            continue
-        near = [k for k, x in dist.items() if x <= tol]
-        side = (f"all farther than the tolerance {tol:g}" if not near else f"{_list(near)} within the tolerance {tol:g}")
-        out.append(f"in the {what} the dense networks lie {min(dist.values()):.1f}–{max(dist.values()):.1f} combined "
-                   f"errors from mean-field DP ({side})")
+        out.append(str(_vs(getattr(f, attr), getattr(f, attr + "_err"), getattr(g, attr), getattr(g, attr + "_err"),
+                           what=f"${sym}$ of {_label(system)}", reference_name=f"that of {_label(reference)}")))
     return "; ".join(out)
 
 
@@ -265,7 +280,7 @@ def shape_separation_sentence(results) -> str:
     apart = _vs(a1, e1, a2, e2, what="$a$ of the tanh network", reference_name="that of the sparse one")
     if not apart.determined:
         return str(apart)
-    pairs = {s: (shape_class(results, s), results.verdicts[f"{s}, N→∞"].assigned) for s in ("tanh", SPARSE)}
+    pairs = {s: (shape_class(results, s), outcome(results.assignments[f"{s}, N→∞"])) for s in ("tanh", SPARSE)}
     same = [s for s, (shape, expo) in pairs.items() if shape == expo]
     detail = "; ".join(f"{_label(s)}: nearer {shape} by its shape, {expo} by its exponents at $N\\to\\infty$"
                        for s, (shape, expo) in pairs.items())
@@ -277,47 +292,41 @@ def shape_separation_sentence(results) -> str:
 
 # ------------------------------------------------------------------------------------------------ ResNets
 
-def _resnet_name(results, depth) -> str:
-    return results.resnet_exponents[depth].name
-
-
 def resnet_window_sentence(results) -> str:
-    """Per ResNet, the classes within the tolerance (:func:`tolerance_sentence`)."""
-    return "; ".join(tolerance_sentence(a) for a in results.resnet_classes.values())
-
-
-def resnet_dp_sentence(results) -> str:
-    """Distances of the ResNets to mean-field DP against the tolerance, and γ against mean-field DP's 2."""
-    tol, out = results.tolerance, []
-    d = {_resnet_name(results, k): a.distances["mean-field DP"] for k, a in results.resnet_classes.items()}
-    finite = {k: x for k, x in d.items() if np.isfinite(x)}
-    if not finite:
-        out.append("the distance of the ResNets to mean-field DP is undetermined (no finite distance)")
+    """The ResNets' measured duration cut-offs T_c and windows against those of the calibration
+    samples, at which the systematic errors were measured."""
+    tc = {e.name: e.duration_cutoff for e in results.resnet_exponents.values() if np.isfinite(e.duration_cutoff)}
+    cal_tc = results.calibration.duration_cutoff[np.isfinite(results.calibration.duration_cutoff)]
+    if not tc or cal_tc.size == 0:
+        return "the ResNets' duration cut-offs cannot be set against the calibration's: one of them is undetermined"
+    lo, hi = min(tc.values()), max(tc.values())
+    c_lo, c_hi = float(cal_tc.min()), float(cal_tc.max())
+    listed = ", ".join(f"{k} {v:.0f}" for k, v in tc.items())
+    if hi < c_lo:
+        where = ("every ResNet's is below every calibration sample's, so their windows are shorter than those at "
+                 "which the systematic errors were measured")
+    elif lo > c_hi:
+        where = "every ResNet's is above every calibration sample's"
     else:
-        near = [k for k, x in finite.items() if x <= tol]
-        out.append(f"the ResNets lie {min(finite.values()):.1f}–{max(finite.values()):.1f} combined errors from "
-                   "mean-field DP (" + (f"all farther than the tolerance {tol:g}" if not near else
-                                        f"{_list(near)} within the tolerance {tol:g}") + ")")
-    for e in results.resnet_exponents.values():
-        out.append(str(_vs(e.gamma, e.gamma_err, REFERENCE_CLASSES["mean-field DP"][2],
-                                        what=f"$\\gamma$ of {e.name}", reference_name="mean-field DP")))
-    return "; ".join(out)
+        where = "they overlap the calibration samples'"
+    return (f"the ResNets' $T_c = \\langle T^3\\rangle/\\langle T^2\\rangle$ are {listed} module calls, "
+            "the calibration "
+            f"samples' {c_lo:.0f}–{c_hi:.0f} steps: {where}")
 
 
 def resnet_summary_sentence(results) -> str:
     """The ResNets' classes next to the tanh network's at N → ∞."""
-    got = {_resnet_name(results, k): a.assigned for k, a in results.resnet_classes.items()}
-    tanh = results.verdicts["tanh, N→∞"].assigned
-    listed = ", ".join(f"{name} **{c}**" for name, c in got.items())
-    known = [c for c in got.values() if c in REFERENCE_CLASSES]
-    if not known or tanh not in REFERENCE_CLASSES:
+    got = {e.name: outcome(results.assignments[e.name]) for e in results.resnet_exponents.values()}
+    if not got:
+        return "no ResNet was measured"
+    tanh = outcome(results.assignments["tanh, N→∞"])
+    listed = ", ".join(f"{name} {c}" for name, c in got.items())
+    if tanh not in CLASSES or not any(c in CLASSES for c in got.values()):
         tail = "no class to compare (undetermined or none)"
-    elif all(c == tanh for c in got.values()):
-        tail = "every ResNet shares its class"
     else:
         n = sum(c == tanh for c in got.values())
-        tail = f"{n} of {len(got)} ResNets {'shares' if n == 1 else 'share'} its class"
-    return f"the untrained ResNets are assigned: {listed}; the tanh network at $N\\to\\infty$: **{tanh}**; {tail}"
+        tail = f"{n} of {len(got)} ResNets share its class"
+    return f"the untrained ResNets: {listed}; the tanh network at $N\\to\\infty$: {tanh}; {tail}"
 
 
 def profile_sentence(results) -> str:
@@ -325,7 +334,8 @@ def profile_sentence(results) -> str:
     from crit.chapters.universality_classes import PROFILES
 
     s, paper = results.settings, PROFILES["paper"]
-    size = f"widths {paper.widths[0]}–{paper.widths[-1]}, ResNets on {paper.resnet_image_size}×{paper.resnet_image_size}-pixel images"
+    size = (f"widths {paper.widths[0]}–{paper.widths[-1]}, ResNets on "
+            f"{paper.resnet_image_size}×{paper.resnet_image_size}-pixel images")
     if s.profile == "paper" and s == paper:
         return f"These numbers come from the `paper` profile ({size})."
     return (f"These numbers come from widths {min(s.widths)}–{max(s.widths)} (the `{s.profile}` profile"
@@ -333,10 +343,11 @@ def profile_sentence(results) -> str:
             "for this page.")
 
 
+
 # -------------------------------------------------------------------------------------------- page, claim
 
 #: Sentences the page glues after a colon: they keep their lower-case start.
-_MID_SENTENCE = {"v_rn_window", "v_sum_tanh_window", "v_sum_measured_activations", "v_sum_resnets"}
+_MID_SENTENCE = {"v_sum_resnets", "v_rn_window"}
 
 
 def page_verdicts(results) -> dict:
@@ -353,66 +364,50 @@ def page_verdicts(results) -> dict:
         it after a colon (``_MID_SENTENCE``). Numbers that are NaN give undetermined sentences with the
         reason.
     """
-    fss, c, v = results.fss, results.collapses, results.verdicts
-    br = fss[BRANCHING]
+    fss, c, a = results.fss, results.collapses, results.assignments
+    br, mf = fss[BRANCHING], CLASSES["mean-field DP"]
+    free_bs = CLASSES["free BM"].value("b_S")
     out = {
         "v_calibration": calibration_sentence(results),
-        "v_cut_tanh": cutoff_class_sentence(results, "tanh"),
-        "v_cut_sparse": cutoff_class_sentence(results, SPARSE),
+        "v_cal_exponents": calibration_exponents_sentence(results),
+        "v_systematic": systematic_sentence(results),
+        "v_degeneracy": degeneracy_sentence(results),
+        "v_cut_tanh": cutoff_sentence(results, "tanh"),
+        "v_cut_driven": cutoff_sentence(results, "tanh, driven"),
+        "v_cut_sparse": cutoff_sentence(results, SPARSE),
         "v_cut_branching": "; ".join(
-            str(_vs(getattr(br, a), getattr(br, a + "_err"), ref, what=f"${sym}$ of {_label(BRANCHING)}",
-                    reference_name="its asymptotic value"))
-            for sym, a, ref in (("b_T", "duration_cutoff_exponent", 0.5), ("b_S", "size_cutoff_exponent", 1.0))),
+            str(_vs(getattr(br, attr), getattr(br, attr + "_err"), mf.value(key),
+                    what=f"${key}$ of {_label(BRANCHING)}", reference_name="its exact value"))
+            for key, attr in (("b_T", "duration_cutoff_exponent"), ("b_S", "size_cutoff_exponent"))),
         "v_cut_match": cutoff_match_sentence(results, SPARSE, BRANCHING),
         "v_cut_relu": str(_vs(fss["relu"].duration_cutoff_exponent, fss["relu"].duration_cutoff_exponent_err, 1.0,
                               what="$b_T$ of the ReLU network",
                               reference_name="the exponent of the depth $L \\propto N$")),
-        "v_col_branching": collapse_sentence(c[BRANCHING], system=BRANCHING, reference=1.0,
+        "v_col_branching": collapse_sentence(c[BRANCHING], system=BRANCHING, reference=mf.value("b_S"),
                                              reference_name="the exact value"),
         "v_col_sparse": collapse_sentence(c[SPARSE], system=SPARSE, reference=c[BRANCHING].sigma,
                                           reference_error=c[BRANCHING].sigma_err,
                                           reference_name="that of critical branching on $N$ sites"),
-        "v_col_tanh_bm": collapse_sentence(c["tanh"], system="tanh", reference=1.5, reference_name="free BM's $b_S$"),
+        "v_col_tanh_bm": collapse_sentence(c["tanh"], system="tanh", reference=free_bs,
+                                           reference_name="free BM's $b_S$"),
         "v_col_tanh_moment": collapse_sentence(c["tanh"], system="tanh", reference=fss["tanh"].size_cutoff_exponent,
                                                reference_error=fss["tanh"].size_cutoff_exponent_err,
                                                reference_name="its moment exponent $b_S$"),
-        "v_col_relu": collapse_sentence(c["relu"], system="relu", reference=1.5, reference_name="free BM's $b_S$"),
+        "v_col_relu": collapse_sentence(c["relu"], system="relu", reference=free_bs, reference_name="free BM's $b_S$"),
         "v_shape_tanh": shape_sentence(results, "tanh"),
         "v_shape_sparse": shape_sentence(results, SPARSE),
         "v_shape_exact": exact_shapes_sentence(results),
         "v_shape_separation": shape_separation_sentence(results),
+        "v_rn_assign": ("; ".join(assignment_sentence(a[e.name]) for e in results.resnet_exponents.values())
+                        or "no ResNet was measured"),
+        "v_rn_window": resnet_window_sentence(results),
     }
-    if results.resnet_exponents:
-        e = results.resnet_exponents[max(results.resnet_exponents)]
-        gammas = {k: REFERENCE_CLASSES[k][2] for k in ("free BM", "1+1-D DP", "mean-field DP")}
-        out["v_rn_deepest"] = (nearer_sentence(e.gamma, e.gamma_err, f"$\\gamma$ of {e.name}", gammas) + "; "
-                               + assignment_sentence(results.resnet_classes[max(results.resnet_exponents)]))
-        out["v_rn_window"] = resnet_window_sentence(results)
-        out["v_rn_dp"] = resnet_dp_sentence(results)
-    else:
-        out.update(dict.fromkeys(("v_rn_deepest", "v_rn_window", "v_rn_dp"), "no ResNet was measured"))
-    td = {s: fss[s].limit["tau_d"] for s in SYSTEMS}
-    out.update({
-        "v_sum_dense": "; ".join(assignment_sentence(v[f"{s}, N→∞"]) for s in SYSTEMS),
-        "v_sum_dense_dp": dense_vs_dp_sentence(results),
-        "v_sum_tanh_window": tolerance_sentence(v["tanh, N→∞"]) + "; " + str(_vs(
-            *td["tanh"], 1.5, what="$\\tau_d$ of the tanh network at $N\\to\\infty$", reference_name="free BM")),
-        "v_sum_driven_td": nearer_sentence(*td["tanh, driven"], "$\\tau_d$ of the driven tanh line at $N\\to\\infty$",
-                                           {"free BM": 1.5, "1+1-D DP": REFERENCE_CLASSES["1+1-D DP"][1]}),
-        "v_sum_ratio_tanh": ratio_sentence(results, "tanh"),
-        "v_sum_ratio_driven": ratio_sentence(results, "tanh, driven"),
-        "v_sum_bt_tanh": str(_vs(fss["tanh"].duration_cutoff_exponent, fss["tanh"].duration_cutoff_exponent_err,
-                                 1.0, what="$b_T$ of the tanh network", reference_name="free BM ($T_c \\propto N$)")),
-        "v_sum_measured_activations": "; ".join(assignment_sentence(v[f"{s}, N→∞"]) for s in ("tanh", "relu")),
-        "v_sum_sparse": (assignment_sentence(v[f"{SPARSE}, N→∞"]) + "; "
-                         + assignment_sentence(v[f"{SPARSE}, N={int(fss[SPARSE].widths[-1])}"])),
-        "v_sum_ratio_sparse": ratio_sentence(results, SPARSE),
-        "v_sum_td_sparse": "; ".join(
-            str(_vs(*fss[s].limit["tau_d"], 2.0, what=f"$\\tau_d$ of {_label(s)} at $N\\to\\infty$",
-                    reference_name="mean-field DP")) for s in (SPARSE, BRANCHING)),
-        "v_sum_resnets": resnet_summary_sentence(results) if results.resnet_exponents else "no ResNet was measured",
-        "v_profile": profile_sentence(results),
-    })
+    for system in (*NETWORKS, BRANCHING):
+        widest = f"{system}, N={int(fss[system].widths[-1])}"
+        out[f"v_sum_{system.replace(', ', '_').replace(' ', '_')}"] = (
+            assignment_sentence(a[f"{system}, N→∞"]) + "; " + assignment_sentence(a[widest]))
+    out["v_sum_resnets"] = resnet_summary_sentence(results)
+    out["v_profile"] = profile_sentence(results)
     return {k: text if k in _MID_SENTENCE else _cap(text) for k, text in out.items()}
 
 
@@ -421,11 +416,11 @@ def claim(results) -> claims.Claim:
     noise and directed percolation").
 
     The verdict comes from the class assignments of the network systems (:data:`NETWORKS`) at
-    N → ∞: "reproduced" when at least two of them are assigned different classes; "partly reproduced"
-    when every assignment is determined but they fall in one class (or in no class the paper names);
-    "not reproduced" when every assignment is determined and none is a class; "undetermined" when
-    an undetermined assignment could still change the outcome. The key number is b_S/b_T, the
-    cut-off ratio, of the tanh and the sparse threshold networks.
+    N → ∞ (:func:`outcome`): "reproduced" when at least two of them are assigned different classes;
+    "partly reproduced" when every assignment is determined but they fall in one class (or in none the
+    paper names); "not reproduced" when every class is rejected for every system; "undetermined" when
+    an undetermined assignment could still change the outcome. The key names the assigned or nearest
+    class of the tanh and the sparse threshold networks, with its p-value.
 
     Parameters
     ----------
@@ -436,11 +431,11 @@ def claim(results) -> claims.Claim:
     crit.book.claims.Claim
         Its ``reason`` names the class (and distance) of every network system.
     """
-    given = {s: results.verdicts.get(f"{s}, N→∞") for s in NETWORKS}
-    given = {s: a for s, a in given.items() if a is not None}
-    assigned = {s: a.assigned for s, a in given.items()}
-    classes = {c for c in assigned.values() if c in REFERENCE_CLASSES}
-    open_ = [s for s, c in assigned.items() if c == "undetermined"]
+    given = {s: results.assignments.get(f"{s}, N→∞") for s in NETWORKS}
+    given = {s: x for s, x in given.items() if x is not None}
+    got = {s: outcome(x) for s, x in given.items()}
+    classes = {c for c in got.values() if c in CLASSES}
+    open_ = [s for s, c in got.items() if c == "undetermined"]
     if len(classes) >= 2:
         verdict = "reproduced"
     elif open_ or not given:
@@ -453,16 +448,22 @@ def claim(results) -> claims.Claim:
         why = f"the networks fall in {len(classes)} different classes ({_list(sorted(classes))})"
     elif verdict == "partly reproduced":
         only = next(iter(classes))
-        why = f"every network with a class falls in one, {only}" + ("" if only in PAPER_CLASSES else ", none of the paper's")
+        why = (f"every network with a class falls in one, {only}"
+               + ("" if only in PAPER_CLASSES else ", none of the paper's"))
     elif verdict == "not reproduced":
-        why = "no network is assigned a class"
+        why = "every candidate class is rejected for every network"
     else:
-        why = "an undetermined assignment could change the outcome" if given else "no network was measured"
-    reason = f"{why}: " + "; ".join(assignment_sentence(a) for a in given.values())
-    ratios = {s: results.cutoff_ratios.get(s, (float("nan"), float("nan"))) for s in ("tanh", SPARSE)}
-    key = "$b_S/b_T$ = " + ", ".join(
-        f"{verdicts.fmt(*r) if np.isfinite(r[0]) else 'undetermined'} ({s})" for s, r in ratios.items()
-    ) + "; free BM 3/2, mean-field DP 2"
+        why = (f"{_list([_label(s) for s in open_])} cannot be assigned, and could change the outcome" if given
+               else "no network was measured")
+    reason = f"{why}: " + "; ".join(assignment_sentence(x) for x in given.values())
+    key_parts = []
+    for s in ("tanh", SPARSE):
+        x = given.get(s)
+        if x is None or not x.best:
+            key_parts.append(f"{s}: undetermined")
+        else:
+            key_parts.append(f"{s}: {got[s]} (nearest {x.best}, p = {x.p_values[x.best]:.2g})")
+    key = "class at $N\\to\\infty$: " + "; ".join(key_parts)
     return claims.Claim(4, "Finite-size scaling sorts deep networks into universality classes, "
                            "\"including Barkhausen noise and directed percolation\"",
                         verdict, reason, key, results.settings.profile, "universality_classes")

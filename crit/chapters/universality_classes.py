@@ -1,39 +1,52 @@
 r"""The chapter "Barkhausen noise or directed percolation?": settings, compute, tables and figures.
 
-:func:`compute` runs the page in the notebook's order: the calibration of the class assignment on
-four exact models, width sweeps of three dense networks at their finite-width critical points
-(:mod:`crit.analysis.finite_size`), the sparse threshold network and its exact calibration
-(critical branching on N sites), the size collapses, the mean avalanche shapes, and untrained
-ResNets measured module by module. The simulations are read from or stored in the results cache
-(:func:`crit.book.cache.cached_call`); the measurements on them are redone each time. The
-tables are here; the figures live in ``_universality_classes_figures`` and are re-exported.
+:func:`compute` runs the page in the notebook's order with one measurement pipeline for every
+system (:data:`crit.analysis.pipeline.PIPELINE`): its calibration on the four exact models of known
+class (:func:`crit.analysis.calibration.calibrate`, recovery rates over repetitions), width sweeps of
+three dense networks at their finite-width critical points and of the sparse threshold network with
+its exact counterpart (critical branching on N sites), measured by
+:func:`crit.analysis.finite_size.finite_size_scaling` with that pipeline, the size collapses, the mean
+avalanche shapes, and untrained ResNets measured module by module
+(:func:`crit.analysis.pipeline.measure_record`). Every network system is then assigned against the
+candidate classes of :data:`crit.analysis.classes.CLASSES` by
+:func:`crit.analysis.class_assignment.assign`, with the calibration's systematic errors. The
+simulations and the calibration are read from or stored in the results cache
+(:func:`crit.book.cache.cached_call`); the measurements on them are redone each time. The tables
+live in ``_universality_classes_tables``, the figures in ``_universality_classes_figures``, the
+sentences in ``_universality_classes_verdicts``; all are re-exported here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from crit import _validate
-from crit.analysis import collapse, finite_size, shapes, universality
+from crit.analysis import calibration, class_assignment, collapse, finite_size, pipeline, shapes
+from crit.analysis.classes import CLASSES
 from crit.analysis.finite_size import BRANCHING, SPARSE, SYSTEMS
+from crit.analysis.pipeline import PIPELINE
 from crit.book.cache import cached_call
 from crit.chapters._universality_classes_figures import (
     class_plane_figure,
     collapse_figure,
     cutoffs_figure,
     exponents_figure,
+    resnet_distributions_figure,
     shapes_figure,
 )
 from crit.chapters._universality_classes_tables import (
-    _cutoff_ratio,
+    assignment_table,
     calibration_table,
     class_table,
     collapse_table,
     cutoff_table,
     exact_shapes_table,
     resnet_table,
+    separation_table,
+    sources_table,
     sparse_table,
     surviving_table,
 )
@@ -41,39 +54,39 @@ from crit.chapters._universality_classes_verdicts import (
     NETWORKS,
     PAPER_CLASSES,
     assignment_sentence,
+    calibration_exponents_sentence,
     calibration_sentence,
     claim,
     collapse_sentence,
-    cutoff_class_sentence,
-    cutoff_distances,
-    cutoff_match_sentence,
-    dense_vs_dp_sentence,
-    nearer_sentence,
+    cutoff_sentence,
+    degeneracy_sentence,
+    degenerate_pairs,
+    outcome,
     page_verdicts,
     profile_sentence,
-    ratio_sentence,
-    resnet_dp_sentence,
-    resnet_summary_sentence,
     resnet_window_sentence,
     shape_class,
     shape_sentence,
-    shape_separation_sentence,
-    tolerance_sentence,
+    systematic_sentence,
 )
 from crit.chapters.settings import Profiles, Results, Settings
 from crit.models import avalanches, exact_models, resnets, sparse_networks
 from crit.seeds import sub_seed
 
 __all__ = [
-    "BRANCHING", "NETWORKS", "PAPER_CLASSES", "PROFILES", "SCOPE", "SPARSE", "UniversalityClassesResults",
-    "UniversalityClassesSettings", "assignment_sentence", "calibration_sentence", "calibration_table", "claim",
-    "class_plane_figure", "class_table", "collapse_figure", "collapse_sentence", "collapse_table", "compute",
-    "cutoff_class_sentence", "cutoff_distances", "cutoff_match_sentence", "cutoff_table", "cutoffs_figure",
-    "dense_vs_dp_sentence", "exact_shapes_table", "exponents_figure", "nearer_sentence", "page_verdicts",
-    "profile_sentence", "ratio_sentence", "resnet_dp_sentence", "resnet_summary_sentence", "resnet_table",
-    "resnet_window_sentence", "shape_class", "shape_sentence", "shape_separation_sentence", "shapes_figure",
-    "sparse_table", "surviving_table", "tolerance_sentence",
+    "BRANCHING", "NETWORKS", "PAPER_CLASSES", "PROFILES", "SCOPE", "SPARSE", "MEASURED_STATISTICS",
+    "UniversalityClassesResults", "UniversalityClassesSettings", "assignment_sentence", "assignment_table",
+    "calibration_exponents_sentence", "calibration_sentence", "calibration_table", "claim", "class_plane_figure",
+    "class_table", "collapse_figure", "collapse_sentence", "collapse_table", "compute", "cutoff_sentence",
+    "cutoff_table", "cutoffs_figure", "degeneracy_sentence", "degenerate_pairs", "exact_shapes_table",
+    "exponents_figure", "outcome", "page_verdicts", "profile_sentence", "resnet_distributions_figure",
+    "resnet_table", "resnet_window_sentence", "separation_table", "shape_class", "shape_sentence", "shapes_figure",
+    "sources_table", "sparse_table", "surviving_table", "systematic_sentence",
 ]
+
+#: The statistics the network systems measure (all of :data:`crit.analysis.pipeline.STATISTICS`): the
+#: degeneracy of the classes is computed over these.
+MEASURED_STATISTICS = ("tau_s", "tau_d", "gamma", "b_S", "b_T", "shape")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,11 +104,14 @@ class UniversalityClassesSettings(Settings):
     scaled_drive : float
         H = N·h of the driven tanh line, with h = Nσ_b²/q0 the drive: σ_b² = H q0/N² and
         σ_w² = σ_{w,c}²(N) − H/N (dimensionless).
-    calibration_runs : int
-        Avalanches per exact model of the calibration (1+1-D DP gets a third of them).
-    calibration_cap_scale : float
-        Scale of the calibration caps: 1000 × this generations for the trees, ten times as many
-        steps for the walks, 20 × this model time units for ABBM.
+    calibration_repetitions : int
+        Independent samples of each exact model in the calibration (the recovery rate is over these;
+        at "ci" as many as the page's time allows: the 1+1-D DP lattice costs most).
+    calibration_avalanches : int
+        Avalanches per sample (the dense networks' CI widths give 830–930 ended ones per width).
+    calibration_cutoff : float
+        x_c of the exact models' soft cut-off e^{−T/x_c} (model time steps): T_c ≈ (3 − τ_d) x_c,
+        within the range of the networks' measured T_c.
     sparse_widths : tuple of int
         Widths N of the sparse threshold network and of critical branching on N sites.
     sparse_n_inputs, sparse_inputs_per_network : int
@@ -124,8 +140,9 @@ class UniversalityClassesSettings(Settings):
     n_inputs: int
     inputs_per_network: int
     scaled_drive: float
-    calibration_runs: int
-    calibration_cap_scale: float
+    calibration_repetitions: int
+    calibration_avalanches: int
+    calibration_cutoff: float
     sparse_widths: tuple[int, ...]
     sparse_n_inputs: int
     sparse_inputs_per_network: int
@@ -151,7 +168,7 @@ class UniversalityClassesSettings(Settings):
 PROFILES = Profiles(
     ci=UniversalityClassesSettings(
         widths=(32, 64, 128, 256), depth_per_width=6.0, n_inputs=2400, inputs_per_network=40, scaled_drive=1.0,
-        calibration_runs=12_000, calibration_cap_scale=2.0,
+        calibration_repetitions=8, calibration_avalanches=900, calibration_cutoff=200.0,
         sparse_widths=(1024, 4096, 16384, 65536, 262144), sparse_n_inputs=20_000, sparse_inputs_per_network=1000,
         sparse_depth_per_sqrt_width=10.0, fan_out=4, threshold=1.0, shape_sparse_width=16384,
         shape_exact_runs=200_000, resnet_depths=(18, 50, 152), resnet_n_inputs=3000, resnet_inputs_per_network=500,
@@ -159,7 +176,8 @@ PROFILES = Profiles(
     ),
     paper=UniversalityClassesSettings(
         widths=(64, 128, 256, 512, 1024, 2048), depth_per_width=8.0, n_inputs=40_000, inputs_per_network=200,
-        scaled_drive=1.0, calibration_runs=100_000, calibration_cap_scale=8.0,
+        scaled_drive=1.0, calibration_repetitions=20,
+        calibration_avalanches=5000, calibration_cutoff=600.0,
         sparse_widths=(1024, 4096, 16384, 65536, 262144, 1048576), sparse_n_inputs=100_000,
         sparse_inputs_per_network=2000, sparse_depth_per_sqrt_width=10.0, fan_out=4, threshold=1.0,
         shape_sparse_width=16384, shape_exact_runs=200_000, resnet_depths=(18, 50, 152), resnet_n_inputs=20_000,
@@ -189,26 +207,19 @@ class UniversalityClassesResults(Results):
 
     Attributes
     ----------
-    systematic : tuple of float
-        Systematic errors of (τ_s, τ_d, γ) used by the class assignment.
-    tolerance : float
-        Largest distance (in combined errors) at which a class is assigned.
-    calibration : dict
-        ``{class name: Exponents}`` of the four exact models of known class.
-    calibration_classes : dict
-        ``{class name: assigned class}`` of the calibration models.
-    n_right : int
-        Calibration models assigned to their own class.
+    calibration : crit.analysis.calibration.Calibration
+        The exact models through :data:`crit.analysis.pipeline.PIPELINE` and the class assignment,
+        with their recovery rates.
+    systematic : dict
+        ``{statistic: error}`` added in quadrature by every assignment of the page (the calibration's).
     sweeps : dict
         ``{system: {width: avalanche record}}`` for the dense systems, ``SPARSE`` and ``BRANCHING``.
     fss : dict
-        ``{system: FiniteSizeScaling}``, same systems.
+        ``{system: FiniteSizeScaling}``, same systems, every width measured by the pipeline.
     sparse_sigma_w2 : float
         Critical σ_w² of the sparse threshold network.
     sparse_tau_eff : float
         Effective τ_d of an exact critical tree with the network's offspring law on T = 3…20.
-    cutoff_ratios : dict
-        ``{system: (b_S/b_T, error)}``, the ratio of the cut-off exponents (γ of the cut-offs).
     collapses : dict
         ``{system: Collapse}`` of the size distributions at the fitted τ_s of the widest N.
     shape_collapses : dict
@@ -217,36 +228,39 @@ class UniversalityClassesResults(Results):
         ``{name: (a, a_err)}`` of F ∝ [u(1 − u)]^a for the networks and the exact models.
     resnet_runs : dict
         ``{depth: ModuleAvalanches}``.
-    resnet_exponents, resnet_classes : dict
-        ``{depth: Exponents}`` and ``{depth: ClassAssignment}``.
-    resnet_min_dp : float
-        Smallest distance of a ResNet to mean-field DP (combined errors).
-    networks : tuple of Exponents
-        Every system at its widest N, then every N → ∞ limit, then the ResNets.
-    verdicts : dict
-        ``{name: ClassAssignment}`` of ``networks``.
+    resnet_exponents : dict
+        ``{depth: Exponents}`` measured by the pipeline.
+    measurements : dict
+        ``{name: Measurement}``: every system at N → ∞ (with b_S, b_T and, where recorded, the shape
+        exponent a), at its widest N, and the ResNets.
+    assignments : dict
+        ``{name: Assignment}`` of ``measurements`` against :data:`crit.analysis.classes.CLASSES`.
+    cutoff_assignments : dict
+        ``{system: Assignment}`` on (b_S, b_T) alone.
+    separation : dict
+        ``{(a, b): Δχ²}`` of :func:`crit.analysis.class_assignment.separation_matrix` over the
+        statistics the networks measure, with the calibration's systematic.
+    separation_exponents : dict
+        The same over τ_s, τ_d and γ alone (what the ResNets and the exact models measure).
     """
 
-    systematic: tuple
-    tolerance: float
-    calibration: dict
-    calibration_classes: dict
-    n_right: int
+    calibration: calibration.Calibration
+    systematic: dict
     sweeps: dict
     fss: dict
     sparse_sigma_w2: float
     sparse_tau_eff: float
-    cutoff_ratios: dict
     collapses: dict
     shape_collapses: dict
     shape_exponents: dict
     exact_shape_exponents: dict
     resnet_runs: dict
     resnet_exponents: dict
-    resnet_classes: dict
-    resnet_min_dp: float
-    networks: tuple
-    verdicts: dict
+    measurements: dict
+    assignments: dict
+    cutoff_assignments: dict
+    separation: dict
+    separation_exponents: dict
 
 
 def _sparse_point(s: UniversalityClassesSettings, width: int, *, n_inputs: int, seed: int,
@@ -283,6 +297,17 @@ def _shape_runs(s, seed, device, progress) -> dict:
     return {"tanh": tanh, SPARSE: sparse}
 
 
+def _size_collapse(runs, f):
+    """The size collapse of one system at the fitted τ_s of its widest N; undetermined, with the
+    reason, when that τ_s is not above 1 (a measured value, not bad input: no normalisable law)."""
+    tau = float(f.tau_s[-1])
+    if np.isnan(tau) or tau > 1.0:
+        return collapse.size_collapse(runs, tau=tau)
+    blank = collapse.size_collapse(runs, tau=float("nan"))
+    return dataclasses.replace(blank, undetermined=f"the fitted τ_s of the widest N, {tau:.3f}, is not above 1: "
+                                                  "no normalisable size law to collapse")
+
+
 def compute(profile="ci", *, seed=0, device="auto", progress=False) -> UniversalityClassesResults:
     """Run (or read from the cache) everything the page shows, and measure it.
 
@@ -306,23 +331,22 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     seed = _validate.integer("seed", seed, minimum=0)
     device = avalanches.resolve_device(device)
 
-    calibration = universality.calibration(s.calibration_runs, cap_scale=s.calibration_cap_scale,
-                                           rng=np.random.default_rng(sub_seed(seed, "calibration")))
-    calibration_classes = {name: universality.classify(e).assigned for name, e in calibration.items()}
+    cal = cached_call(calibration.Calibration, calibration.calibrate, repetitions=s.calibration_repetitions,
+                      n_avalanches=s.calibration_avalanches, cutoff=s.calibration_cutoff,
+                      rng=sub_seed(seed, "calibration"))
+    systematic = dict(cal.systematic)
 
     sweeps = _dense_sweeps(s, seed, device, progress)
-    fss = {system: finite_size.finite_size_scaling(sweeps[system], system) for system in SYSTEMS}
     sweeps[SPARSE] = {
         width: cached_call(sparse_networks.SparseAvalanches, sparse_networks.simulate,
                            **_sparse_point(s, width, n_inputs=s.sparse_n_inputs, seed=sub_seed(seed, "sparse", width)))
         for width in s.sparse_widths}
-    fss[SPARSE] = finite_size.finite_size_scaling(sweeps[SPARSE], SPARSE)
     sweeps[BRANCHING] = {
         n: cached_call(exact_models.ExactAvalanches, exact_models.finite_population_branching,
                        n_runs=s.sparse_n_inputs, width=n, rng=sub_seed(seed, "branching", n))
         for n in s.sparse_widths}
-    fss[BRANCHING] = finite_size.finite_size_scaling(sweeps[BRANCHING], BRANCHING)
-    collapses = {system: collapse.size_collapse(sweeps[system], tau=f.tau_s[-1]) for system, f in fss.items()}
+    fss = {system: finite_size.finite_size_scaling(runs, system, pipeline=PIPELINE) for system, runs in sweeps.items()}
+    collapses = {system: _size_collapse(sweeps[system], f) for system, f in fss.items()}
 
     shape_runs = _shape_runs(s, seed, device, progress)
     shape_collapses = shapes.mean_shapes(shape_runs)
@@ -333,23 +357,37 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     resnet_runs = {
         depth: cached_call(resnets.ModuleAvalanches, resnets.module_avalanches, depth=depth,
                            image_size=s.resnet_image_size, n_inputs=s.resnet_n_inputs,
-                           inputs_per_network=s.resnet_inputs_per_network, seed=sub_seed(seed, "resnet", depth), device=device)
+                           inputs_per_network=s.resnet_inputs_per_network, seed=sub_seed(seed, "resnet", depth),
+                           device=device)
         for depth in s.resnet_depths}
-    resnet_exponents = {depth: resnets.measure(a) for depth, a in resnet_runs.items()}
-    resnet_classes = {depth: universality.classify(e) for depth, e in resnet_exponents.items()}
+    resnet_exponents = {depth: pipeline.measure_record(PIPELINE, a, name=f"ResNet-{depth}")
+                        for depth, a in resnet_runs.items()}
 
-    networks = ([f.exponents_at(-1) for f in fss.values()] + [f.limit_exponents() for f in fss.values()]
-                + list(resnet_exponents.values()))
+    measurements = {}
+    for system, f in fss.items():
+        shape = shape_exponents.get(system)
+        measurements[f"{system}, N→∞"] = class_assignment.from_finite_size(f, shape=shape)
+        widest = class_assignment.from_finite_size(f, which=-1, shape=shape)
+        measurements[widest.name] = widest
+    for e in resnet_exponents.values():
+        measurements[e.name] = class_assignment.measurement(e)
+    assignments = {name: class_assignment.assign(m, systematic=systematic, rng=sub_seed(seed, "assign", name))
+                   for name, m in measurements.items()}
+    cutoff_only = {
+        system: class_assignment.assign(
+            class_assignment.Measurement(system, {k: m.values[k] for k in ("b_S", "b_T")},
+                                         {k: m.errors[k] for k in ("b_S", "b_T")},
+                                         {k: v for k, v in m.correlation.items() if k == "b_S,b_T"}, m.undetermined),
+            systematic=systematic, rng=sub_seed(seed, "assign cut-offs", system))
+        for system in fss for m in (measurements[f"{system}, N→∞"],)}
     return UniversalityClassesResults(
-        settings=s, seed=seed, systematic=universality.SYSTEMATIC, tolerance=universality.TOLERANCE,
-        calibration=calibration, calibration_classes=calibration_classes,
-        n_right=sum(assigned == name for name, assigned in calibration_classes.items()),
-        sweeps=sweeps, fss=fss, sparse_sigma_w2=sparse_networks.critical_sigma_w2(s.fan_out, s.threshold),
-        sparse_tau_eff=sparse_networks.effective_duration_exponent(3, 20, s.fan_out),
-        cutoff_ratios={system: _cutoff_ratio(f) for system, f in fss.items()}, collapses=collapses,
+        settings=s, seed=seed, calibration=cal, systematic=systematic, sweeps=sweeps, fss=fss,
+        sparse_sigma_w2=sparse_networks.critical_sigma_w2(s.fan_out, s.threshold),
+        sparse_tau_eff=sparse_networks.effective_duration_exponent(3, 20, s.fan_out), collapses=collapses,
         shape_collapses=shape_collapses, shape_exponents=shape_exponents, exact_shape_exponents=exact_shapes,
-        resnet_runs=resnet_runs, resnet_exponents=resnet_exponents, resnet_classes=resnet_classes,
-        resnet_min_dp=min((d for d in (a.distances["mean-field DP"] for a in resnet_classes.values()) if np.isfinite(d)),
-                          default=float("nan")),
-        networks=tuple(networks), verdicts={e.name: universality.classify(e) for e in networks},
+        resnet_runs=resnet_runs, resnet_exponents=resnet_exponents, measurements=measurements,
+        assignments=assignments, cutoff_assignments=cutoff_only,
+        separation=class_assignment.separation_matrix(CLASSES, systematic=systematic, statistics=MEASURED_STATISTICS),
+        separation_exponents=class_assignment.separation_matrix(CLASSES, systematic=systematic,
+                                                                statistics=("tau_s", "tau_d", "gamma")),
     )
