@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-PROFILE ?= ci
+PROFILE ?= published
 DEVICE  ?= auto
 NBVAL_DIR := _build/nbval
 
@@ -34,6 +34,9 @@ test-notebooks: $(STAMP)
 	rm -rf $(NBVAL_DIR)
 	bash tests/nbval_runs.sh $(PY) $(NBVAL_DIR)
 
+# make book: each chapter from its published paper-scale results (results/paper/) where it has
+# any, the rest computed at the CI profile; PROFILE=ci recomputes every chapter small;
+# PROFILE=paper recomputes every chapter at the paper's sizes (a GPU) and publishes them.
 book: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m crit book --profile $(PROFILE) --device $(DEVICE)
 

@@ -1,13 +1,19 @@
 """Command line of the crit book.
 
-    python -m crit book [--profile ci|paper] [--only NAME] [--device auto|cpu|cuda] [--seed N] [--force] [--no-html]
+    python -m crit book [--profile published|ci|paper] [--only NAME] [--device auto|cpu|cuda] [--seed N] [--force]
+                        [--no-html]
     python -m crit notebooks --to-ipynb DIR [--only NAME] [--seed N]
-    python -m crit compute [--profile ci|paper] [--device auto|cpu|cuda] [--only NAME] [--seed N]
+    python -m crit compute [--profile ci|paper] [--device auto|cpu|cuda] [--only NAME] [--part PART] [--seed N]
+    python -m crit publish [--profile paper] [--only NAME] [--seed N]
 
 ``book`` executes the figure notebooks with papermill into ``book/`` and builds the HTML book into
-``_build/html`` (see :mod:`crit.book.build`). ``notebooks`` converts the jupytext sources to ``.ipynb``
-files at their default (CI) parameters, for nbval. ``compute`` runs the chapters' heavy steps as
-plain Python into the results cache (see :mod:`crit.book.compute`), e.g. on a GPU machine without Jupyter.
+``_build/html`` (see :mod:`crit.book.build`); its default profile, ``published``, renders every
+chapter with published results from ``results/paper/`` and the others at ``ci``. ``notebooks``
+converts the jupytext sources to ``.ipynb`` files at their default (CI) parameters, for nbval.
+``compute`` runs the chapters' heavy steps (or one publishable part) as plain Python into the
+results cache (see :mod:`crit.book.compute`), e.g. on a GPU machine without Jupyter, and
+``publish`` copies what the cache holds at the paper profile into ``results/paper/`` with its
+provenance (:mod:`crit.book.published`).
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     from crit.book import build as book
 
     parser = argparse.ArgumentParser(prog="python -m crit", description="Build the crit companion book.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{book,notebooks,compute}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{book,notebooks,compute,publish}")
 
     p = sub.add_parser("book", help="execute the notebooks and build the HTML book into _build/html")
-    p.add_argument("--profile", default="ci", choices=book.PROFILES,
-                   help="ci: sizes for 2 CPU cores, minutes; paper: the paper's sizes, for a GPU (default ci)")
+    p.add_argument("--profile", default="published", choices=book.BOOK_PROFILES,
+                   help="published: each chapter from its published paper-scale results in results/paper, "
+                        "else at ci (default); ci: recompute at sizes for 2 CPU cores, minutes; paper: "
+                        "recompute at the paper's sizes (a GPU) and publish them")
     p.add_argument("--device", default="auto", choices=book.DEVICES,
                    help="auto: cuda when torch sees a GPU, else cpu; the notebooks get the resolved name")
     p.add_argument("--only", action="append", metavar="NAME",
@@ -42,7 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--profile", default="ci", choices=book.PROFILES, help="ci or paper (default ci)")
     c.add_argument("--device", default="auto", choices=book.DEVICES, help="auto, cpu or cuda (default auto)")
     c.add_argument("--only", action="append", metavar="NAME", help="this chapter only (repeatable)")
+    c.add_argument("--part", action="append", metavar="PART",
+                   help="only this publishable part of the chapters (repeatable), e.g. point")
     c.add_argument("--seed", type=int, default=0, help="the notebooks' SEED (default 0)")
+    u = sub.add_parser("publish", help="copy the paper-profile results of the cache into results/paper")
+    u.add_argument("--profile", default="paper", help="only paper is published (default paper)")
+    u.add_argument("--only", action="append", metavar="NAME", help="this chapter only (repeatable)")
+    u.add_argument("--seed", type=int, default=0, help="the notebooks' SEED (default 0)")
     return parser
 
 
@@ -57,7 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "compute":
             from crit.book import compute
 
-            compute.compute(args.only, profile=args.profile, seed=args.seed, device=args.device)
+            compute.compute(args.only, profile=args.profile, seed=args.seed, device=args.device, parts=args.part)
+            return 0
+        if args.command == "publish":
+            from crit.book import compute
+
+            compute.publish(args.only, profile=args.profile, seed=args.seed)
             return 0
         parameters = None if args.seed is None else {"SEED": args.seed}
         written = book.convert_all(book.find_root() / "notebooks", args.to_ipynb, only=args.only, parameters=parameters)

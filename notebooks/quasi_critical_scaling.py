@@ -46,21 +46,31 @@ from crit.chapters import quasi_critical_scaling as chapter
 PROFILE = "ci"  # "ci": width 64, depth 128 (2 CPU cores); "paper": the authors' run and sweeps at width 500 (GPU)
 SEED = 0  # seed of the simulations and of every bootstrap
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
+PUBLISHED = ""  # "": compute every number; "results/paper": read the published critical point from there
 
 # %%
 style.use()
-display(chapter.PROFILES[PROFILE])
 
 # %% [markdown]
-# Every simulation, fit and scan below is computed once and cached. Every sentence below that
-# states a result is computed from these numbers and their errors.
+# Every simulation, fit and scan below is computed once and cached, or, with `PUBLISHED` set, the
+# critical point is read from the published results (the statement at the top says which). Every
+# sentence below that states a result is computed from these numbers and their errors.
 
 # %% tags=["nbval-ignore-output"]
-results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
+results = chapter.compute(PROFILE, seed=SEED, device=DEVICE, published=PUBLISHED or None)
+
+# %% [markdown]
+# The settings of this page (and of its critical point, where it was read from published results):
+
+# %%
+display(results.settings)
+if results.point_settings is not None:
+    display(results.point_settings)
 
 # %%
 style.glue_md("profile_statement",
-              claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE, seed=SEED))
+              claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE, seed=SEED,
+                                       sources=results.sources))
 claims.glue_claim(chapter.claim(results))
 for name, sentence in chapter.verdicts(results).items():
     style.glue_md(name, sentence)
@@ -278,8 +288,11 @@ fig = chapter.exponent_plane(results)
 
 # %% [markdown]
 # ```{admonition} Rerun and vary
-# `python -m crit book --only quasi_critical_scaling --profile paper --device cuda` reruns the
-# authors' full run (2,000,000 inputs into width 500, depth 1000) and the sweeps at width 500. To
+# `python -m crit compute --profile paper --only quasi_critical_scaling --part point` recomputes the
+# authors' full run (2,000,000 inputs into width 500, depth 1000; minutes on a GPU, about half an
+# hour on two CPU cores) and `python -m crit publish` publishes it into `results/paper/`;
+# `python -m crit book --only quasi_critical_scaling --profile paper --device cuda` reruns the whole
+# page at the paper's sizes, the sweeps at width 500 included. To
 # explore, call `crit.analysis.drive.measure_point(...)` at another point, or
 # `crit.analysis.drive_lines.drive_separation(...)` on other drives.
 # `make lab` opens this notebook in JupyterLab; edits are saved back to `notebooks/quasi_critical_scaling.py`.

@@ -1,7 +1,7 @@
 """The book harness (crit.book.build, python -m crit) on tiny fixture notebooks in a temporary folder.
 
 Each papermill execution of a fixture starts a kernel (a few seconds), so the executions are
-counted: eight in all.
+counted: ten in all.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def test_the_toc_decides_which_notebooks_the_book_runs(project):
 
 
 def test_unknown_names_raise_clearly(monkeypatch):
-    with pytest.raises(ValueError, match="unknown profile 'full'; choose one of: ci, paper"):
+    with pytest.raises(ValueError, match="unknown profile 'full'; choose one of: published, ci, paper"):
         book.check_profile("full")
     with pytest.raises(ValueError, match="unknown device 'tpu'; choose one of: auto, cpu, cuda"):
         book.notebook_device("tpu")
@@ -145,7 +145,7 @@ def test_the_command_line_rejects_unknown_names(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         main(["book", "--profile", "full"])
     assert exit_info.value.code == 2
-    assert "invalid choice: 'full' (choose from 'ci', 'paper')" in capsys.readouterr().err
+    assert "invalid choice: 'full' (choose from 'published', 'ci', 'paper')" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["book", "--device", "tpu"])
     assert "choose from 'auto', 'cpu', 'cuda'" in capsys.readouterr().err
@@ -180,7 +180,8 @@ def test_the_state_file_is_written_atomically(tmp_path, monkeypatch):
 
 def test_the_reproducibility_table_names_profile_device_versions_and_reuse():
     runs = [
-        book.NotebookRun("good", "reused", "unchanged", 2.5, {"PROFILE": "ci", "DEVICE": "cpu"}, "2026-01-01 00:00 UTC", "abc"),
+        book.NotebookRun("good", "reused", "unchanged", 2.5, {"PROFILE": "ci", "DEVICE": "cpu"}, "2026-01-01 00:00 UTC",
+                         "abc"),
         book.NotebookRun("broken", "failed", "text changed", None, {},
                          error=book.NotebookError("broken", "RuntimeError: deliberately broken")),
     ]
@@ -287,7 +288,8 @@ def test_the_cache_key_follows_the_science_code_not_the_pages(tmp_path, monkeypa
     from crit.book import cache
 
     root = tmp_path / "crit"
-    for rel in ("models/m.py", "analysis/a.py", "analysis/other.py", "chapters/c.py", "book/b.py", "core.py"):
+    for rel in ("models/m.py", "analysis/a.py", "analysis/other.py", "chapters/c.py", "book/b.py", "core.py",
+                "__main__.py"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("x = 1\n")
     monkeypatch.setattr(crit, "__file__", str(root / "__init__.py"))
@@ -297,7 +299,7 @@ def test_the_cache_key_follows_the_science_code_not_the_pages(tmp_path, monkeypa
         return cache.science_digest("crit.analysis.a", "numpy")
 
     base = digest()
-    for rel in ("chapters/c.py", "book/b.py", "analysis/other.py"):
+    for rel in ("chapters/c.py", "book/b.py", "analysis/other.py", "__main__.py"):  # pages, build, command line
         (root / rel).write_text("x = 2\n")
         assert digest() == base, rel
     for rel in ("analysis/a.py", "models/m.py", "core.py"):
@@ -305,3 +307,39 @@ def test_the_cache_key_follows_the_science_code_not_the_pages(tmp_path, monkeypa
         assert digest() != base, rel
         base = digest()
     cache.science_digest.cache_clear()
+
+
+PUBLISHING = HEADER.format(title="A published notebook", claim="reads published results") + '''\
+PUBLISHED = ""  # published results
+
+# %%
+print(f"{PROFILE}|{PUBLISHED}")
+'''
+
+
+def test_the_default_build_reads_published_results_and_says_where_numbers_came_from(project, monkeypatch):
+    from crit.book import published
+
+    monkeypatch.setattr(book, "_cuda_available", lambda: False)
+    (project / "notebooks" / "pub.py").write_text(PUBLISHING)
+    (project / "book" / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: pub\n"
+                                               "  - file: good\n")
+    provenance = published.Provenance(
+        chapter="pub", part="point", record="X", profile="paper", seed=0, settings={}, code="c0de", modules=(),
+        device="cuda: a GPU", commit="abc", computed_at="2026-12-01 00:00 UTC", wall_time_s=5.0,
+        published_at="2026-12-01 00:00 UTC", versions={}, sha256="0", size_bytes=1)
+    (project / "results" / "paper" / "pub").mkdir(parents=True)
+    (project / "results" / "paper" / "pub" / "point.json").write_text(provenance.to_json())
+    assert book.build(root=project, html=False, progress=lambda *_: None) == 0  # the default: published
+    pub = nbformat.read(project / "book" / "pub.ipynb", as_version=4)
+    assert "ci|results/paper" in _stdout(pub)
+    good = nbformat.read(project / "book" / "good.ipynb", as_version=4)
+    assert good.cells[0].source.startswith("# A good notebook\n\n```{note}") and "`ci` profile" in good.cells[0].source
+    assert "{note}" not in pub.cells[0].source
+    sources = (project / "book" / "_generated" / "sources.md").read_text()
+    assert "point: published, `paper` profile" in sources and "cuda: a GPU" in sources and "`abc`" in sources
+    assert "every number: computed in this build, `ci` profile" in sources
+
+
+def _stdout(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))

@@ -293,3 +293,50 @@ def test_nothing_raises_when_every_number_is_nan(tiny_results):
                   chapter.variants_table(results, "all")):
         assert "undetermined (note 1)" in table
 
+
+
+def _publish_point(tiny_results, root, *, profile_settings, code=None):
+    """Publish ``tiny_results.point`` as if it had been computed at ``profile_settings``."""
+    from crit.book import published
+
+    part = chapter.PARTS[0]
+    run = {"device": "cpu: test", "seconds": 12.5, "date": "2026-12-01 00:00 UTC", "commit": "abc123",
+           "code": code}
+    return published.publish_record(tiny_results.point, chapter="quasi_critical_scaling", part=part,
+                                    profile="paper", seed=1, settings=profile_settings, run=run, commit="abc123",
+                                    root=root)
+
+
+def test_a_published_point_is_read_not_recomputed_and_the_rest_is_computed(tiny_results, tmp_path, monkeypatch):
+    from crit.book import claims
+
+    paper_like = dataclasses.replace(TINY, n_inputs=3000)
+    paper_like = dataclasses.replace(paper_like, profile="paper")
+    _publish_point(tiny_results, tmp_path, profile_settings=paper_like)
+    monkeypatch.setattr(chapter, "compute_point", lambda *a, **k: pytest.fail("the published point was recomputed"))
+    r = chapter.compute(TINY, seed=1, device="cpu", published=tmp_path / "results" / "paper")
+    assert r.point_settings == paper_like and r.point_profile.profile == "paper" and r.settings is TINY
+    np.testing.assert_array_equal(r.point.exponents.ended.values, tiny_results.point.exponents.ended.values)
+    np.testing.assert_array_equal(r.separation.values, tiny_results.separation.values)  # the rest: computed
+    first, rest = r.sources
+    assert first.provenance.device == "cpu: test" and first.stale == "" and rest.provenance is None
+    assert chapter.claim(r).profile == "paper, published"
+    text = claims.profile_statement(r.settings, chapter.PROFILES, chapter.SCOPE, seed=1,
+                                    sources=r.sources)
+    assert "read from the published results" in text and "computed in this build" in text and "abc123" in text
+    # a folder without a published point: every number is computed
+    monkeypatch.undo()
+    assert chapter.compute(TINY, seed=1, device="cpu", published=tmp_path / "nothing").sources == ()
+
+
+def test_a_published_point_of_earlier_code_says_so(tiny_results, tmp_path):
+    from crit.book import claims
+
+    _publish_point(tiny_results, tmp_path, profile_settings=dataclasses.replace(TINY, profile="paper"),
+                   code="0000000000000000")
+    r = chapter.compute(TINY, seed=1, device="cpu", published=tmp_path / "results" / "paper")
+    assert "earlier version" in r.sources[0].stale and "0000000000000000" in r.sources[0].stale
+    assert chapter.claim(r).profile == "paper, published, by earlier code"
+    text = claims.profile_statement(r.settings, chapter.PROFILES, chapter.SCOPE, seed=1,
+                                    sources=r.sources)
+    assert "earlier version of this chapter's code" in text

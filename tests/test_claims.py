@@ -54,8 +54,9 @@ def test_claim_rejects_an_unknown_verdict():
 
 
 def test_profile_statement_names_the_profile_and_settings_of_ones_own():
-    from crit.chapters import phase_diagram as chapter
     import dataclasses
+
+    from crit.chapters import phase_diagram as chapter
 
     scope = {"ci": "small.", "paper": "large."}
     ci = chapter.PROFILES["ci"]
@@ -66,8 +67,25 @@ def test_profile_statement_names_the_profile_and_settings_of_ones_own():
         claims.profile_statement(chapter.PROFILES["paper"], chapter.PROFILES, {"ci": "x"}, seed=0)
 
 
+def test_profile_statement_says_which_part_came_from_where():
+    from crit.book.published import Source
+    from crit.chapters import phase_diagram as chapter
+
+    scope = {"ci": "small.", "paper": "large."}
+    ci = chapter.PROFILES["ci"]
+    plain = claims.profile_statement(ci, chapter.PROFILES, scope, seed=3)
+    assert claims.profile_statement(ci, chapter.PROFILES, scope, seed=3, sources=()) == plain  # compatible
+    sources = (Source("the point", "paper", None), Source("the rest", "ci"))
+    text = claims.profile_statement(ci, chapter.PROFILES, scope, seed=3, sources=sources)
+    assert "the point: the `paper` profile" in text and "the rest: the `ci` profile, computed in this build" in text
+    assert "large." in text and "small." in text and "seed 3" in text
+    with pytest.raises(ValueError, match="huge"):
+        claims.profile_statement(ci, chapter.PROFILES, scope, seed=0, sources=(Source("x", "huge"),))
+
+
 def test_undetermined_cells_carry_numbered_reasons():
-    text = tables.markdown(["a", "b"], [[tables.Undetermined("one width"), "1"], ["2", tables.Undetermined("one width")],
+    text = tables.markdown(["a", "b"], [[tables.Undetermined("one width"), "1"],
+                                        ["2", tables.Undetermined("one width")],
                                         [tables.Undetermined("NaN"), "3"]])
     assert text.count("undetermined (note 1)") == 2 and "undetermined (note 2)" in text
     assert "Note 1: one width" in text and "Note 2: NaN" in text

@@ -26,3 +26,32 @@ def test_compute_fills_the_cache_that_the_chapter_reads(tmp_path, monkeypatch):
 def test_bad_arguments_are_named(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         compute.compute(**kwargs)
+
+
+def test_part_computes_only_that_part(monkeypatch):
+    from crit.book import published
+
+    chapter = chapters.load("quasi_critical_scaling")
+    calls = []
+    part = published.Part("point", "the point", object, lambda p, *, seed, device: calls.append((p, seed)), ())
+    monkeypatch.setattr(chapter, "PARTS", (part,))
+    monkeypatch.setattr(chapter, "compute", lambda *a, **k: pytest.fail("the whole chapter was computed"))
+    timings = compute.compute(["quasi_critical_scaling"], profile="paper", seed=2, device="cpu", parts=["point"],
+                              log=lambda *_: None)
+    assert calls == [("paper", 2)] and set(timings) == {"quasi_critical_scaling/point"}
+    with pytest.raises(ValueError, match="has no part 'nope'; its publishable parts: point"):
+        compute.compute(["quasi_critical_scaling"], profile="paper", device="cpu", parts=["nope"])
+
+
+def test_the_quasi_critical_chapter_publishes_its_critical_point():
+    from crit.chapters import quasi_critical_scaling as chapter
+
+    (part,) = chapter.PARTS
+    assert part.name == "point" and part.compute is chapter.compute_point
+    assert part.code() == cache_digest("crit.chapters._quasi_critical_scaling_point")
+
+
+def cache_digest(*modules):
+    from crit.book.cache import science_digest
+
+    return science_digest(*modules)

@@ -3,7 +3,10 @@
 ``build``
     Executes the notebooks with papermill and runs Jupyter Book (``python -m crit book``).
 ``compute``
-    Runs every chapter's heavy steps as plain Python into the results cache (``python -m crit compute``).
+    Runs every chapter's heavy steps as plain Python into the results cache (``python -m crit compute``)
+    and publishes the paper profile's (``python -m crit publish``).
+``published``
+    The published results under ``results/paper/``, with their provenance.
 ``cache``
     The results cache, keyed on the parameters of each result.
 ``style``, ``tables``

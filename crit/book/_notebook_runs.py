@@ -72,7 +72,8 @@ def parameter_defaults(nb) -> dict:
     tree = ast.parse(cell.source)
     defaults = {}
     for stmt in tree.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        targets = (stmt.targets if isinstance(stmt, ast.Assign)
+                   else [stmt.target] if isinstance(stmt, ast.AnnAssign) else [])
         for target in targets:
             if isinstance(target, ast.Name) and getattr(stmt, "value", None) is not None:
                 try:
@@ -228,10 +229,14 @@ def _error_from(exc, name: str, text: str, executed, copy_path) -> NotebookError
     )
 
 
-def _finish_page(nb, parameters: dict, defaults: dict) -> None:
-    """Hide the injected-parameters cell and say which parameters differ from the defaults."""
+def _finish_page(nb, parameters: dict, defaults: dict, note: str = "") -> None:
+    """Hide the injected-parameters cell, say which parameters differ from the defaults, and put
+    ``note`` (Markdown) under the page's title."""
     import nbformat
 
+    from crit.book._sources import insert_note
+
+    insert_note(nb, note)
     changed = {k: v for k, v in parameters.items() if defaults.get(k, ...) != v}
     for i, cell in enumerate(nb.cells):
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
@@ -262,11 +267,13 @@ def run_notebook(
     code: str | None = None,
     state: dict | None = None,
     progress=print,
+    note: str = "",
 ) -> NotebookRun:
     """Execute ``<notebooks_dir>/<name>.py`` into ``<book_dir>/<name>.ipynb`` unless its last run stands.
 
     ``state`` (the loaded skip-cache, updated in place) defaults to the file in ``build_dir``,
-    which is then saved. Failures are returned (``status == "failed"``), not raised.
+    which is then saved. ``note`` (Markdown) goes under the page's title, and is part of the
+    skip-cache key. Failures are returned (``status == "failed"``), not raised.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -280,7 +287,7 @@ def run_notebook(
     page = book_dir / f"{name}.ipynb"
     text = source.read_text(encoding="utf-8")
     key = fingerprint(
-        text,
+        text + (f"\n<!-- note -->\n{note}" if note else ""),
         parameters,
         crit.__version__ if version is None else version,
         environment={k: v for k, v in versions().items() if k != "crit"},
@@ -340,7 +347,7 @@ def run_notebook(
     seconds = time.perf_counter() - started
 
     page_nb = copy.deepcopy(executed)
-    _finish_page(page_nb, parameters, defaults)
+    _finish_page(page_nb, parameters, defaults, note)
     page_nb.metadata["crit"] = {
         "source": f"notebooks/{name}.py",
         "parameters": dict(parameters),

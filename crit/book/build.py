@@ -43,6 +43,7 @@ import sys
 import time
 from pathlib import Path
 
+from crit.book import _sources
 from crit.book._build_state import (  # noqa: F401 - re-exported: the skip-cache
     _HARNESS,
     REPO_ROOT,
@@ -73,7 +74,8 @@ from crit.chapters.settings import PROFILE_NAMES
 from crit.records import atomic_write_text
 
 __all__ = [
-    "PROFILES", "DEVICES", "GENERATED", "CLAIMS", "find_root", "check_profile", "notebook_device", "toc_files",
+    "PROFILES", "BOOK_PROFILES", "DEVICES", "GENERATED", "CLAIMS", "SOURCES", "find_root", "check_profile",
+    "notebook_device", "toc_files",
     "book_notebooks", "source_notebooks", "select", "convert_all", "runs_table", "jupyter_book_command",
     "build",
     # re-exported from the skip-cache and the notebook runner
@@ -83,9 +85,13 @@ __all__ = [
 ]
 
 PROFILES = PROFILE_NAMES
+#: What ``python -m crit book --profile`` takes: ``published`` (each chapter from its published
+#: paper-scale results, the rest at ``ci``; the default), or a chapter profile, recomputed.
+BOOK_PROFILES = ("published", *PROFILE_NAMES)
 DEVICES = ("auto", "cpu", "cuda")
 GENERATED = Path("_generated") / "runs.md"
 CLAIMS = Path("_generated") / "claims.md"
+SOURCES = Path("_generated") / "sources.md"
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,9 +109,10 @@ def find_root(start=None):
 
 
 def check_profile(profile: str) -> str:
-    """Return ``profile`` if it is a known profile, else raise ``ValueError`` naming the valid ones."""
-    if profile not in PROFILES:
-        raise ValueError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+    """Return ``profile`` if the book can be built at it (:data:`BOOK_PROFILES`), else raise
+    ``ValueError`` naming the valid ones."""
+    if profile not in BOOK_PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of: {', '.join(BOOK_PROFILES)}")
     return profile
 
 
@@ -219,7 +226,8 @@ def _format_parameters(parameters: dict) -> str:
     return ", ".join(f"`{k} = {v!r}`" for k, v in parameters.items()) or "(defaults)"
 
 
-def runs_table(runs: list[NotebookRun], *, profile: str, device: str, asked_device: str, seconds: float | None = None, commit: str = "") -> str:
+def runs_table(runs: list[NotebookRun], *, profile: str, device: str, asked_device: str, seconds: float | None = None,
+               commit: str = "") -> str:
     """The markdown the reproducibility page includes."""
     env = versions()
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -270,7 +278,7 @@ def jupyter_book_command(root=REPO_ROOT) -> list[str]:
 
 def build(
     *,
-    profile: str = "ci",
+    profile: str = "published",
     device: str = "auto",
     only: list[str] | None = None,
     seed: int | None = None,
@@ -281,6 +289,12 @@ def build(
 ) -> int:
     """Execute the book's notebooks and build the HTML; returns the exit code (0 when all went well).
 
+    ``profile`` is one of :data:`BOOK_PROFILES`: ``"published"`` gives a chapter with published
+    results in ``results/paper/`` (whose notebook takes ``PUBLISHED``) those results and computes
+    the rest at ``ci``, and renders every other chapter at ``ci`` with a note at its top;
+    ``"ci"`` or ``"paper"`` recompute every chapter at that profile, and ``"paper"`` then publishes
+    what it computed (``python -m crit publish``). The reproducibility page's table of sources
+    (``book/_generated/sources.md``) says, per chapter, where its numbers came from.
     ``root`` is the project folder (default :func:`find_root`).
     """
     root = Path(root) if root is not None else find_root()
@@ -297,36 +311,52 @@ def build(
             progress(f"warning: book/_toc.yml lists {name!r}, but there is no notebooks/{name}.py "
                      f"nor book/{name}.md; the HTML build will fail on it")
 
-    parameters = {"PROFILE": profile, "DEVICE": resolved}
+    base = {"DEVICE": resolved}
     if seed is not None:
-        parameters["SEED"] = int(seed)
+        base["SEED"] = int(seed)
     state = load_state(build_dir / STATE_FILE)
     code = code_digest()
     progress(f"crit book: {len(chosen)} notebook(s), profile {profile!r}, device {resolved!r}")
     runs: list[NotebookRun] = []
+    plans: dict = {}
     started = time.perf_counter()
     for i, name in enumerate(names, start=1):
         if name not in chosen:
             runs.append(_not_chosen(name, state, book_dir))
             continue
         progress(f"[{chosen.index(name) + 1}/{len(chosen)}] {name}  (elapsed {time.perf_counter() - started:.0f} s)")
+        try:
+            defaults = parameter_defaults(to_notebook(notebooks_dir / f"{name}.py"))
+        except ValueError:
+            defaults = {}  # run_notebook reports the missing parameters cell
+        plan = plans[name] = _sources.plan(name, profile=profile, base=base, defaults=defaults, root=root)
+        published_code = _sources.digest(name, root) if plan.provenances else ""
         run = run_notebook(
             name, notebooks_dir=notebooks_dir, book_dir=book_dir, build_dir=build_dir,
-            parameters=parameters, cwd=root, force=force, code=code, state=state, progress=progress,
+            parameters=plan.parameters, cwd=root, force=force, code=code + published_code, state=state,
+            progress=progress, note=plan.note,
         )
         save_state(build_dir / STATE_FILE, state)
         runs.append(run)
     total = time.perf_counter() - started
+    commit = git_commit(root)
     atomic_write_text(
         book_dir / GENERATED,
-        runs_table(runs, profile=profile, device=resolved, asked_device=device, seconds=total, commit=git_commit(root)),
+        runs_table(runs, profile=profile, device=resolved, asked_device=device, seconds=total, commit=commit),
     )
+    atomic_write_text(book_dir / SOURCES, _sources.sources_table(runs, plans, device=resolved, commit=commit))
     atomic_write_text(book_dir / CLAIMS,
                       claims_table({r.name: (book_dir / f"{r.name}.ipynb", r.status) for r in runs}))
     failed = [r for r in runs if r.status == "failed"]
+    if profile == "paper" and not failed:  # computed at the paper's sizes: publish it (results/paper)
+        from crit.book import compute
+
+        compute.publish([n for n in chosen if n in _sources.publishable()], seed=base.get("SEED", 0), root=root,
+                        log=progress)
     for run in failed:  # Sphinx never deletes old output: drop the last good HTML page as well
         (build_dir / "html" / f"{run.name}.html").unlink(missing_ok=True)
-    progress(f"notebooks done in {total:.0f} s: " + ", ".join(f"{r.name} {r.status}" for r in runs) if runs else "no notebooks")
+    progress(f"notebooks done in {total:.0f} s: " + ", ".join(f"{r.name} {r.status}" for r in runs)
+             if runs else "no notebooks")
 
     code_html = 0
     if html:
@@ -334,7 +364,8 @@ def build(
         progress("$ " + " ".join(command))
         t0 = time.perf_counter()
         code_html = subprocess.run(command, cwd=root).returncode
-        progress(f"jupyter-book build {'succeeded' if code_html == 0 else 'FAILED'} in {time.perf_counter() - t0:.0f} s")
+        outcome = "succeeded" if code_html == 0 else "FAILED"
+        progress(f"jupyter-book build {outcome} in {time.perf_counter() - t0:.0f} s")
         if code_html == 0:
             progress(f"open {root / '_build' / 'html' / 'index.html'}")
     for run in failed:

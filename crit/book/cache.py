@@ -2,28 +2,39 @@
 
 ``cached_call(RecordClass, function, **arguments)`` is how the chapters use it: the key is the
 function's name and arguments. Underneath, ``cached(RecordClass, params, compute)`` returns the
-record stored for ``params`` if there is one, and otherwise calls ``compute()``, stores its result atomically and returns it. The key is a hash
-of the parameters, the class name, the ``crit`` version and, through :func:`cached_call`, the code
-the result depends on (:func:`science_digest`: the models, the core modules and the modules of the
-function and of its record), so changing a parameter or that code recomputes, while editing a
-page's prose, tables or figures does not. The folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current
-working directory. A heavy figure can thus be computed on a GPU machine as plain Python, its
-``.cache/`` folder brought back, and the book rendered from it on a laptop.
+record stored for ``params`` if there is one, and otherwise calls ``compute()``, stores its result
+atomically and returns it. The key is a hash of the parameters, the class name, the ``crit``
+version and, through :func:`cached_call`, the code the result depends on (:func:`science_digest`:
+the models, the core modules and the modules of the function and of its record), so changing a
+parameter or that code recomputes, while editing a page's prose, tables or figures does not. The
+folder is ``$CRIT_CACHE_DIR`` when set, else ``.cache/`` in the current working directory. A heavy
+figure can thus be computed on a GPU machine as plain Python, its ``.cache/`` folder brought back,
+and the book rendered from it on a laptop.
+
+Beside every record it computes, :func:`cached_call` notes the run (:func:`run_info`: the device in
+words, the wall time, the date, the commit and the code hash) in a small JSON file, which
+``python -m crit publish`` copies into the provenance of a published result. Inside
+:func:`read_only`, nothing is computed: a missing record raises :class:`NotCached` (publishing
+reads the cache this way).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
 import functools
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
 import crit
 from crit.records import Record, plain
 
-__all__ = ["RUNTIME_ARGUMENTS", "cache_dir", "science_digest", "key", "cached", "cached_call"]
+__all__ = ["RUNTIME_ARGUMENTS", "NotCached", "cache_dir", "science_digest", "key", "cached", "cached_call", "read_only",
+           "run_info"]
 
 R = TypeVar("R", bound=Record)
 
@@ -56,12 +67,17 @@ def _crit_dependencies(name: str) -> set[str]:
     return seen
 
 
+#: Core files that compute nothing: the command line. Editing them recomputes no result.
+_NOT_SCIENCE = {"__main__.py"}
+
+
 @functools.lru_cache(maxsize=None)
 def science_digest(*modules: str) -> str:
     """A hash of the sources a cached result depends on: the models (``crit/models``), the core
-    modules (``crit/*.py``) and the given modules with every ``crit`` module they use, transitively
-    (e.g. the analysis module of a cached function and of its record, and what they import), so that
-    a result is recomputed when the code that made it changes.
+    modules (``crit/*.py``, but not the command line ``crit/__main__.py``) and the given modules with
+    every ``crit`` module they use, transitively (e.g. the analysis module of a cached function and of
+    its record, and what they import), so that a result is recomputed when the code that made it
+    changes.
 
     Parameters
     ----------
@@ -69,7 +85,7 @@ def science_digest(*modules: str) -> str:
         Dotted names of ``crit`` modules (others, e.g. ``numpy``, are ignored).
     """
     root = Path(crit.__file__).parent
-    files = set(root.glob("*.py")) | set((root / "models").rglob("*.py"))
+    files = {p for p in root.glob("*.py") if p.name not in _NOT_SCIENCE} | set((root / "models").rglob("*.py"))
     names = set().union(*(_crit_dependencies(m) for m in modules)) if modules else set()
     for name in names:
         parts = name.split(".")
@@ -90,7 +106,78 @@ def key(kind: str, params: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: bool = False) -> R:
+class NotCached(LookupError):
+    """Raised inside :func:`read_only` for a record that is not in the cache."""
+
+
+_READ_ONLY: list = []  # one list per open read_only() block: the paths it read
+
+
+@contextlib.contextmanager
+def read_only():
+    """Within this block the cache computes nothing: a missing record raises :class:`NotCached`.
+
+    Yields the list of the paths of the records read inside the block, in order (to find the notes
+    of their runs, :func:`run_info`).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from crit.models.exact_models import ExactAvalanches, galton_watson
+    >>> os.environ["CRIT_CACHE_DIR"] = tempfile.mkdtemp()
+    >>> with read_only():
+    ...     cached_call(ExactAvalanches, galton_watson, n_trees=10, rng=0)
+    Traceback (most recent call last):
+    crit.book.cache.NotCached: ExactAvalanches of crit.models.exact_models.galton_watson is not in the cache
+    >>> del os.environ["CRIT_CACHE_DIR"]
+    """
+    reads: list = []
+    _READ_ONLY.append(reads)
+    try:
+        yield reads
+    finally:
+        _READ_ONLY.pop()
+
+
+def _run_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".run.json")
+
+
+def run_info(path) -> dict:
+    """What was noted of the run that computed the cached record at ``path`` (``{}`` when nothing was).
+
+    Keys: ``device`` (in words), ``seconds`` (wall time), ``date`` (UTC), ``commit``, ``code`` (the
+    code hash of its key) and ``versions``.
+    """
+    try:
+        return json.loads(_run_path(Path(path)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@functools.lru_cache(maxsize=4)
+def _device_words(device: str) -> str:
+    from crit.book.published import _device_name
+
+    if device in ("auto", "None"):
+        from crit.models.avalanches import resolve_device
+
+        device = str(resolve_device("auto"))
+    try:
+        return _device_name(device)
+    except (RuntimeError, ValueError, TypeError):
+        return str(device)
+
+
+@functools.lru_cache(maxsize=1)
+def _commit() -> str:
+    from crit.book._build_state import git_commit
+
+    return git_commit(Path(crit.__file__).resolve().parents[1])
+
+
+def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: bool = False,
+           run: dict | None = None) -> R:
     """Load the ``cls`` record stored for ``params`` or compute, store and return it.
 
     Parameters
@@ -104,17 +191,33 @@ def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: boo
         Called with no arguments when nothing is stored.
     refresh : bool
         Recompute even if a stored result exists.
+    run : dict, optional
+        Noted beside a computed record (:func:`run_info`), with its wall time and date added.
     """
     path = cache_dir() / f"{cls.__name__}-{key(cls.__name__, params)}.npz"
     if path.exists() and not refresh:
         try:
-            return cls.load(path)
+            result = cls.load(path)
         except Exception:  # an unreadable or outdated file is recomputed, not trusted
             path.unlink(missing_ok=True)
+        else:
+            for reads in _READ_ONLY:
+                reads.append(path)
+            return result
+    if _READ_ONLY:
+        raise NotCached(f"{cls.__name__} of {params.get('function', 'this computation')} is not in the cache")
+    started = time.perf_counter()
     result = compute()
+    seconds = time.perf_counter() - started
     if not isinstance(result, cls):
         raise TypeError(f"compute() returned {type(result).__name__}, expected {cls.__name__}")
     result.save(path)
+    if run is not None:
+        from crit.records import atomic_write_text
+
+        note = {**run, "seconds": round(seconds, 2),
+                "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+        atomic_write_text(_run_path(path), json.dumps(note, indent=1, sort_keys=True, default=str) + "\n")
     return result
 
 
@@ -153,4 +256,8 @@ def cached_call(cls: type[R], function: Callable[..., R], /, **arguments) -> R:
     params = {"function": f"{function.__module__}.{function.__qualname__}",
               "code": science_digest(function.__module__, cls.__module__)}
     params.update({k: plain(v) for k, v in arguments.items() if k not in RUNTIME_ARGUMENTS})
-    return cached(cls, params, lambda: function(**arguments))
+    from crit.records import provenance
+
+    run = {"code": params["code"], "commit": _commit(), "versions": provenance(),
+           "device": _device_words(str(arguments.get("device") or "cpu"))}
+    return cached(cls, params, lambda: function(**arguments), run=run)

@@ -130,7 +130,7 @@ def claims_table(pages: dict) -> str:
     return "\n".join(head + [r for _, r in sorted(rows, key=lambda r: r[0])]) + "\n"
 
 
-def profile_statement(settings, profiles, scope: dict, *, seed: int) -> str:
+def profile_statement(settings, profiles, scope: dict, *, seed: int, sources=()) -> str:
     """Markdown for the top of a chapter: where its numbers come from and what that profile can show.
 
     Parameters
@@ -143,10 +143,23 @@ def profile_statement(settings, profiles, scope: dict, *, seed: int) -> str:
         ``{profile name: what it can and cannot show}`` (Markdown), one entry per profile name.
     seed : int
         The notebook's ``SEED``.
+    sources : sequence of crit.book.published.Source, optional
+        Where each part of the numbers came from when some were read from published results
+        (each says its profile, and a published one its device, commit, date, wall time and code
+        hash, and whether that code changed since); empty (the default): every number was computed
+        in this build with ``settings``.
     """
     name = settings.profile
     if name not in scope:
         raise ValueError(f"scope has no entry for profile {name!r}; it has {tuple(scope)}")
     own = name in profiles and profiles[name] != settings
     which = (f"settings of one's own, based on the `{name}` profile" if own else f"the `{name}` profile")
-    return f"**Numbers on this page:** {which}, seed {seed}. {scope[name]}"
+    if not sources:
+        return f"**Numbers on this page:** {which}, seed {seed}. {scope[name]}"
+    missing = [s.profile for s in sources if s.profile not in scope]
+    if missing:
+        raise ValueError(f"scope has no entry for profile {missing[0]!r}; it has {tuple(scope)}")
+    parts = "; ".join(s.sentence() for s in sources)
+    shown = list(dict.fromkeys(s.profile for s in sources))
+    scopes = " ".join(f"*The `{p}` profile:* {scope[p]}" for p in shown)
+    return f"**Numbers on this page**, seed {seed}: {parts}. {scopes}"

@@ -1,25 +1,48 @@
-"""The heavy steps of every chapter, run as plain Python into the results cache.
+"""The heavy steps of every chapter, run as plain Python into the results cache, and their publication.
 
 ``python -m crit compute --profile paper --device cuda`` calls each chapter's
 ``compute(profile, seed=..., device=...)`` (:mod:`crit.chapters`), which fills ``.cache/`` (or
 ``$CRIT_CACHE_DIR``) with the same keys the notebooks use. This needs neither Jupyter nor
-papermill, so it runs on a bare GPU machine; bring the cache folder back and
-``make book PROFILE=paper`` renders the book from it here. The keys leave the device out on
-purpose: a cache computed on a GPU serves a rebuild on a CPU.
+papermill, so it runs on a bare GPU machine. The keys leave the device out on purpose: a cache
+computed on a GPU serves a rebuild on a CPU. ``--part NAME`` computes only that publishable part of
+a chapter (its ``PARTS``, :class:`crit.book.published.Part`), e.g. the critical point of the
+quasi-critical chapter, the authors' run, which fits a CPU.
+
+``python -m crit publish`` (:func:`publish`) then copies what was computed at the paper profile
+from the cache into ``results/paper/`` with its provenance, computing nothing; ``make book``
+renders from there.
 """
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from crit import _validate, chapters
+from crit.book import cache, published
 from crit.chapters.settings import PROFILE_NAMES
 from crit.models.avalanches import resolve_device
 
-__all__ = ["compute"]
+__all__ = ["compute", "publish", "select_parts"]
 
 
-def compute(names=None, *, profile="ci", seed=0, device="auto", log=print) -> dict:
+def select_parts(name: str, parts=None) -> tuple[published.Part, ...]:
+    """The publishable parts of chapter ``name``, restricted to the names in ``parts`` (all by default).
+
+    Raises ``ValueError`` for an unknown chapter or part (the message lists the valid ones).
+    """
+    available = published.chapter_parts(name)
+    if not parts:
+        return available
+    names = [p.name for p in available]
+    unknown = [p for p in parts if p not in names]
+    if unknown:
+        raise ValueError(f"chapter {name!r} has no part {', '.join(map(repr, unknown))}; "
+                         f"its publishable parts: {', '.join(names) or '(none)'}")
+    return tuple(p for p in available if p.name in parts)
+
+
+def compute(names=None, *, profile="ci", seed=0, device="auto", parts=None, log=print) -> dict:
     """Fill the results cache for the chapters ``names`` (all by default).
 
     Parameters
@@ -31,22 +54,97 @@ def compute(names=None, *, profile="ci", seed=0, device="auto", log=print) -> di
         The notebooks' ``SEED`` (0 by default, as in every notebook).
     device : str
         "auto", "cpu" or "cuda".
+    parts : list of str, optional
+        Compute only these publishable parts of each chapter (:func:`select_parts`) instead of the
+        whole chapter.
 
     Returns
     -------
     dict
-        Seconds spent per chapter (a chapter already in the cache takes next to none).
+        Seconds spent per chapter (or per ``chapter/part``); a result already in the cache takes next to none.
     """
     names = list(chapters.names()) if not names else list(names)
     modules = [chapters.load(name) for name in names]
     _validate.choice("profile", profile, PROFILE_NAMES)
     seed = _validate.integer("seed", seed, minimum=0)
+    chosen = {name: select_parts(name, parts) for name in names} if parts else {}
     dev = resolve_device(device)
     timings = {}
     for name, module in zip(names, modules):
-        start = time.perf_counter()
-        log(f"compute {name} (profile {profile}, device {dev}) ...")
-        module.compute(profile, seed=seed, device=dev)
-        timings[name] = time.perf_counter() - start
-        log(f"compute {name}: {timings[name]:.1f} s")
+        jobs = [(f"{name}/{p.name}", p.compute) for p in chosen[name]] if parts else [(name, module.compute)]
+        for label, run in jobs:
+            start = time.perf_counter()
+            log(f"compute {label} (profile {profile}, device {dev}) ...")
+            run(profile, seed=seed, device=dev)
+            timings[label] = time.perf_counter() - start
+            log(f"compute {label}: {timings[label]:.1f} s")
     return timings
+
+
+def publish(names=None, *, profile=published.PUBLISHED_PROFILE, seed=0, root=None, log=print) -> list:
+    """Publish the parts of the chapters ``names`` (all by default) that the cache holds, computing nothing.
+
+    Each part's record goes to ``results/<profile>/<chapter>/<part>.npz`` with its
+    :class:`~crit.book.published.Provenance` beside it (the device, wall time and commit noted by the
+    cache when it was computed), atomically. Parts not in the cache are named, with the command
+    that computes them, and left as they are.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Chapters of :func:`crit.chapters.names`.
+    profile : str
+        Only :data:`crit.book.published.PUBLISHED_PROFILE` ("paper") is published.
+    seed : int
+        The notebooks' ``SEED``.
+    root : path, optional
+        The project folder (default: the one :func:`crit.book.build.find_root` finds).
+
+    Returns
+    -------
+    list of Provenance
+        What was published.
+
+    Raises
+    ------
+    ValueError
+        For an unknown chapter or profile, or when the published results would exceed
+        :data:`crit.book.published.MAX_BYTES`.
+    """
+    from crit.book.build import find_root, git_commit
+
+    root = Path(root) if root is not None else find_root()
+    names = list(chapters.names()) if not names else list(names)
+    modules = {name: chapters.load(name) for name in names}
+    published.results_dir(root, profile)  # checks the profile
+    seed = _validate.integer("seed", seed, minimum=0)
+    commit = git_commit(root)
+    done = []
+    for name in names:
+        parts = published.chapter_parts(name)
+        if not parts:
+            log(f"publish {name}: nothing to publish (crit.chapters.{name} defines no PARTS)")
+            continue
+        settings = modules[name].PROFILES[profile]
+        for part in parts:
+            try:
+                with cache.read_only() as reads:
+                    record = part.compute(profile, seed=seed, device="cpu")
+            except cache.NotCached:
+                log(f"publish {name}/{part.name}: not in the cache; compute it first with "
+                    f"`python -m crit compute --profile {profile} --only {name} --part {part.name}`")
+                continue
+            path = next((p for p in reversed(reads) if p.name.startswith(type(record).__name__ + "-")), None)
+            provenance = published.publish_record(record, chapter=name, part=part, profile=profile, seed=seed,
+                                                  settings=settings, run=cache.run_info(path) if path else {},
+                                                  commit=commit,
+                                                  root=root)
+            done.append(provenance)
+            log(f"publish {name}/{part.name}: {provenance.size_bytes / 1e6:.2f} MB, {provenance.summary()}")
+    total = published.total_bytes(root, profile)
+    log(f"results/{profile}: {total / 1e6:.2f} MB in all (at most {published.MAX_BYTES / 1e6:.0f} MB)")
+    if total > published.MAX_BYTES:
+        raise ValueError(f"the published results take {total / 1e6:.1f} MB, more than the "
+                         f"{published.MAX_BYTES / 1e6:.0f} MB allowed; publish compact records only")
+    return done
+

@@ -96,7 +96,8 @@ def colors(n: int, palette: str = SEQUENTIAL) -> list:
 
 
 def plain(value):
-    """``value`` as a plain Python number (or list of them), so glued text reads ``1.045``, not ``np.float64(1.045)``."""
+    """``value`` as a plain Python number (or list of them), so glued text reads ``1.045``, not
+    ``np.float64(1.045)``."""
     value = records.plain(value)
     if isinstance(value, numbers.Integral):
         return int(value)

@@ -45,10 +45,18 @@ def _anchored_line(ax, pdf, xmin, xmax, tau, color, label):
 
 
 def distributions(point: CriticalPoint):
-    """P(S), P(T) with the authors' fits and ours (ended avalanches), and ⟨S⟩(T) with the authors' γ."""
+    """P(S), P(T) with the authors' fits and ours (ended avalanches), and ⟨S⟩(T) with the authors' γ.
+
+    Two panels side by side above a third of the full width, so that each is readable at the
+    book's column width (:data:`crit.book.style.WIDTH`).
+    """
+    import matplotlib.pyplot as plt
+
     analysis, ours = point.analysis, point.exponents.ended
     a = analysis.authors
-    fig, axes = style.figure(1, 3, aspect=0.9)
+    fig = plt.figure(figsize=(style.WIDTH, style.WIDTH * 1.05))
+    panels = fig.subplot_mosaic([["s", "t"], ["g", "g"]])
+    axes = [panels["s"], panels["t"], panels["g"]]
     for ax, pdf, key, name, k in ((axes[0], analysis.pdf_sizes, "s", "S", 0), (axes[1], analysis.pdf_durations, "d",
                                                                                 "T", 2)):
         ax.loglog(pdf.centers, pdf.density, "o", ms=3, color="0.55", label="data (equal-count bins)")
@@ -59,7 +67,7 @@ def distributions(point: CriticalPoint):
                        f"ours (ended) $\\tau_{key}$ = {tau_o:.3f}")
         ax.set_xlabel(f"${name}$")
         ax.set_ylabel(f"$P({name})$")
-        ax.legend(fontsize="x-small", loc="lower left")
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.25))  # below: off the data
     g = analysis.gamma_fit
     ax = axes[2]
     ax.loglog(g.durations, g.mean_sizes, "o", ms=3, color="0.55", alpha=0.6, label="$\\langle S\\rangle(T)$")
@@ -68,7 +76,7 @@ def distributions(point: CriticalPoint):
                   label=f"authors' convention $\\gamma$ = {g.gamma:.3f}")
     ax.set_xlabel("$T$")
     ax.set_ylabel("$\\langle S\\rangle$")
-    ax.legend(fontsize="x-small")
+    ax.legend(fontsize="small")
     fig.suptitle(f"$N={analysis.width}$, depth {analysis.depth}, $\\sigma_w^2={analysis.sigma_w2:.4f}$, "
                  f"{analysis.n_inputs:,d} inputs", fontsize="medium")
     return fig

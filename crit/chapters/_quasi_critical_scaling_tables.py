@@ -77,7 +77,7 @@ def comparison_table(results: QuasiCriticalScalingResults) -> str:
     rows.append(["size range $[S_{min}, S_{max}]$"] + [_range(*f.ranges[:2]) for f in fits] + ["[0.5, ∞)"])
     rows.append(["duration range $[T_{min}, T_{max}]$"] + [_range(*f.ranges[2:]) for f in fits] + ["[5, ∞)"])
     rows.append(["avalanches fitted"] + [f"{f.n_avalanches:,d}" for f in fits] + [f"{pub['n_recorded']:,d}"])
-    s = results.settings
+    s = results.point_profile
     headers = ["", f"authors' convention (this run: width {s.width}, depth {s.depth})", "ours: ended avalanches",
                "ours: never-ending included", f"authors' notebook ({AUTHORS_SIZES})"]
     return tables.markdown(headers, rows)

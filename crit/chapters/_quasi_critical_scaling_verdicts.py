@@ -127,7 +127,7 @@ def range_errors(result: bootstrap.CracklingBootstrap) -> str:
 def precision(results: QuasiCriticalScalingResults) -> Verdict:
     """The network-bootstrap error of the authors' τ_s over the i.i.d. formula they quote, against 1
     (the ratio's error that of a standard deviation from B resamples, ratio/√(2(B − 1)))."""
-    a, b = results.point.analysis.authors, results.settings.n_resamples
+    a, b = results.point.analysis.authors, results.point_profile.n_resamples
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = float(np.float64(a.tau_s_err) / np.float64(a.tau_s_err_iid))
     ratio = ratio if math.isfinite(ratio) else _NAN
@@ -170,7 +170,7 @@ def conventions(results: QuasiCriticalScalingResults) -> str:
 
 def authors_notebook(results: QuasiCriticalScalingResults) -> str:
     """τ_s, τ_d and γ of this run in the authors' convention against their notebook's numbers (Markdown)."""
-    p, s = results.point, results.settings
+    p, s = results.point, results.point_profile
     pub = crackling.AUTHORS_NOTEBOOK
     head = (f"this run (width {s.width}, depth {s.depth}, {s.n_inputs:,d} inputs) in the authors' convention "
             f"against their notebook ({AUTHORS_SIZES})")

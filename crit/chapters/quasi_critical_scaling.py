@@ -14,7 +14,10 @@ claim (:func:`claim`). The page measures:
 * the threshold q0 and annealed against quenched networks (:mod:`crit.analysis.threshold_and_disorder`).
 
 One point measured by two of these (the undriven point at σ_c(N) is the critical point, the q0 = 0.1
-point and the quenched point) is one run. The verdicts (``_quasi_critical_scaling_verdicts``), the
+point and the quenched point) is one run. The critical point is the page's publishable part
+(:data:`PARTS`): at the paper profile it is the authors' run, and
+``compute(..., published="results/paper")`` reads it from the published results, computing only
+the rest. The verdicts (``_quasi_critical_scaling_verdicts``), the
 tables (``_quasi_critical_scaling_tables``) and the figures (``_quasi_critical_scaling_figures``) are
 re-exported here.
 """
@@ -29,6 +32,8 @@ from crit.analysis import drive, drive_lines, phases, threshold_and_disorder, tr
 from crit.analysis.verdicts import fmt
 from crit.book import claims
 from crit.book.cache import cached_call
+from crit.book.published import Part
+from crit.chapters import _quasi_critical_scaling_sources as _sources
 from crit.chapters._quasi_critical_scaling_figures import (
     collapse,
     distributions,
@@ -60,8 +65,9 @@ from crit.models import avalanches, theory
 from crit.seeds import sub_seed
 
 __all__ = [
-    "AUTHORS_SIZES", "PROFILES", "Q0", "RESOLUTION", "SCOPE", "QuasiCriticalScalingResults",
-    "QuasiCriticalScalingSettings", "abbm_line", "claim", "collapse", "comparison_table", "compute", "crackling_test",
+    "AUTHORS_SIZES", "PARTS", "PROFILES", "Q0", "RESOLUTION", "SCOPE", "QuasiCriticalScalingResults",
+    "QuasiCriticalScalingSettings", "abbm_line", "claim", "collapse", "comparison_table", "compute", "compute_point",
+    "crackling_test",
     "crackling_tests", "distributions", "drive_exponents", "error_table", "exponent_plane", "goodness_table",
     "likelihood_ratio_table", "line_table", "quasi_critical_line", "separation_table", "separation_verdicts",
     "variants_table", "verdicts",
@@ -184,6 +190,12 @@ class QuasiCriticalScalingResults(Results):
         The exponents on the three lines against h.
     thresholds : crit.analysis.threshold_and_disorder.ThresholdSweep
     disorder : crit.analysis.threshold_and_disorder.DisorderComparison
+    point_settings : QuasiCriticalScalingSettings or None
+        The settings of the critical point when they are not ``settings`` (a published point);
+        None when the point was computed with ``settings``.
+    sources : tuple of crit.book.published.Source
+        Where each part of the numbers came from when a part was read from published results; ``()``
+        when every number was computed with ``settings``.
     """
 
     point: CriticalPoint
@@ -194,7 +206,13 @@ class QuasiCriticalScalingResults(Results):
     separation: drive_lines.DriveSeparation
     thresholds: threshold_and_disorder.ThresholdSweep
     disorder: threshold_and_disorder.DisorderComparison
+    point_settings: QuasiCriticalScalingSettings | None = None
+    sources: tuple = ()
 
+    @property
+    def point_profile(self) -> QuasiCriticalScalingSettings:
+        """The settings the critical point was computed with."""
+        return self.point_settings if self.point_settings is not None else self.settings
 
 
 def _line_peak(s, seed, h, device, progress) -> transition.PeakRefinement:
@@ -233,7 +251,46 @@ def _line_points(line, sigma_c) -> tuple[np.ndarray, tuple]:
     return np.array(values), tuple(notes)
 
 
-def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCriticalScalingResults:
+def _fits(s) -> dict:
+    """The fit options of every point of the page."""
+    return {"range_rule": "support", "n_resamples": s.n_resamples, "gamma_min_count": s.gamma_min_count,
+            "support_grid": s.support_grid}
+
+
+def _headline(s, seed) -> dict:
+    """The keywords of the critical point (:func:`crit.analysis.drive.measure_point`'s, with its seed)."""
+    sigma_c = float(theory.finite_width_critical_sigma_w2(s.width))
+    w2 = float(s.sigma_w2) if s.sigma_w2 is not None else sigma_c
+    return {"width": s.width, "depth": s.depth, "sigma_w2": w2, "h": 0.0, "q0": Q0, "n_inputs": s.n_inputs,
+            "inputs_per_network": s.inputs_per_network, **_fits(s),
+            "seed": drive.point_seed(sub_seed(seed, "points"), sigma_w2=w2, h=0.0, q0=Q0,
+                                     inputs_per_network=s.inputs_per_network)}
+
+
+def compute_point(profile="ci", *, seed=0, device="auto", progress=False) -> CriticalPoint:
+    """The critical point of the page alone (cached; the headline of the paper profile, the authors' run).
+
+    Parameters
+    ----------
+    profile : str or QuasiCriticalScalingSettings
+        As in :func:`compute`.
+    seed : int
+        The notebook's ``SEED``.
+    device : str or torch.device
+        "auto", "cpu" or "cuda"; not part of the cache key.
+    progress : bool
+        Show progress bars.
+    """
+    s = PROFILES.resolve(profile)
+    return cached_call(CriticalPoint, critical_point, **_headline(s, seed), collapse_range=s.collapse_range,
+                       n_sets=s.n_sets, device=avalanches.resolve_device(device), progress=progress)
+
+
+#: The parts of the page that are published on their own (``python -m crit publish``): the critical point.
+PARTS = (Part("point", "the critical point", CriticalPoint, compute_point, _sources.POINT_MODULES),)
+
+
+def compute(profile="ci", *, seed=0, device="auto", progress=False, published=None) -> QuasiCriticalScalingResults:
     """The page's results: the critical point, the quasi-critical line, the three lines, q0 and disorder (cached).
 
     Parameters
@@ -247,25 +304,32 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
         "auto", "cpu" or "cuda"; not part of the cache key.
     progress : bool
         Show progress bars.
+    published : path, optional
+        A folder of published results (``results/paper``): the critical point is read from it when
+        it holds one published with ``seed`` (at the settings it was published with, usually the
+        paper profile), and the rest is computed at ``profile``; ``results.sources`` says which
+        came from where. None (the default): everything is computed at ``profile``.
     """
     s = PROFILES.resolve(profile)
     dev = avalanches.resolve_device(device)
     sigma_c = float(theory.finite_width_critical_sigma_w2(s.width))
-    w2 = float(s.sigma_w2) if s.sigma_w2 is not None else sigma_c
     points_seed = sub_seed(seed, "points")
-    fits = {"range_rule": "support", "n_resamples": s.n_resamples, "gamma_min_count": s.gamma_min_count,
-            "support_grid": s.support_grid}
-    headline = {"width": s.width, "depth": s.depth, "sigma_w2": w2, "h": 0.0, "q0": Q0, "n_inputs": s.n_inputs,
-                "inputs_per_network": s.inputs_per_network, **fits,
-                "seed": drive.point_seed(points_seed, sigma_w2=w2, h=0.0, q0=Q0,
-                                         inputs_per_network=s.inputs_per_network)}
+    fits = _fits(s)
+    headline = _headline(s, seed)
+    found = None if published is None else _sources.read_point(published, PARTS[0], QuasiCriticalScalingSettings)
+    if found is not None and found[2].provenance.seed != seed:
+        found = None  # published with another SEED: not this page's point
     with one_cpu_thread(dev):
-        point = cached_call(CriticalPoint, critical_point, **headline, collapse_range=s.collapse_range,
-                            n_sets=s.n_sets, device=dev, progress=progress)
+        if found is None:
+            point, point_settings, sources = compute_point(s, seed=seed, device=dev, progress=progress), None, ()
+        else:
+            point, point_settings, source = found
+            sources = (source, _sources.rest_source(s.profile or "settings of one's own"))
+        shortcut = point if found is None else None
 
         def measure(**kw):  # the critical point is the undriven point at sigma_c(N) when the inputs match
-            if all(kw.get(k) == v for k, v in headline.items()):
-                return point.exponents
+            if shortcut is not None and all(kw.get(k) == v for k, v in headline.items()):
+                return shortcut.exponents
             return cached_call(drive.PointExponents, drive.measure_point, **kw)
 
         line = tuple(_line_peak(s, seed, float(h), dev, progress) for h in s.drives)
@@ -278,7 +342,8 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> QuasiCrit
         disorder = threshold_and_disorder.disorder_comparison(h=0.0, q0=Q0, **common)
     return QuasiCriticalScalingResults(settings=s, seed=seed, point=point, sigma_c=sigma_c, line=line,
                                        line_sigma_w2=line_sigma_w2, line_notes=line_notes, separation=separation,
-                                       thresholds=thresholds, disorder=disorder)
+                                       thresholds=thresholds, disorder=disorder, point_settings=point_settings,
+                                       sources=sources)
 
 
 def claim(results: QuasiCriticalScalingResults) -> claims.Claim:
@@ -301,10 +366,14 @@ def claim(results: QuasiCriticalScalingResults) -> claims.Claim:
               f"{e.n_inputs:,d} inputs): " + "; ".join(str(v) for v in found.values()))
     key = "; ".join(f"{name}: $\\Delta$ = {fmt(v.value, v.error)}" for name, v in (("ours", found["ours"]),
                                                                         ("authors' convention", found["authors"])))
-    s = results.settings
+    s = results.point_profile
     own = s.profile in PROFILES and PROFILES[s.profile] != s
+    profile = f"{s.profile} (settings of one's own)" if own else s.profile
+    if results.sources:
+        point_source = results.sources[0]
+        profile = f"{point_source.profile}, published" + (", by earlier code" if point_source.stale else "")
     return claims.Claim(
         number=2, claim="At the critical point avalanches obey the crackling relation $\\gamma = "
         "(\\tau_d-1)/(\\tau_s-1)$ (approximately, in the quasi-critical regime under drive)",
-        verdict=verdict, reason=reason, key=key, profile=f"{s.profile} (settings of one's own)" if own else s.profile,
+        verdict=verdict, reason=reason, key=key, profile=profile,
         chapter="quasi_critical_scaling")
