@@ -79,8 +79,10 @@ style.glue("resolution", chapter.RESOLUTION)
 # %% [markdown]
 # ## The critical point
 #
-# One simulation at the finite-width critical point $\sigma_c(N) = e^{\ln(N/2)-\psi(N/2)}$ of the
-# CI width (the authors' $\sigma_w^2 = 1.002$ at width 500 in the paper profile), $h = 0$. Both
+# One simulation at $h = 0$: at the CI profile, at the finite-width critical point
+# $\sigma_c(N) = e^{\ln(N/2)-\psi(N/2)}$ of the CI width; at the paper profile, and when the point
+# is read from the published results, the authors' run ($\sigma_w^2 = 1.002$ at width 500; the
+# settings above and the statement at the top say which). Both
 # fitted power laws are drawn over the range each was fitted on, anchored to the data there: the
 # authors' (never-ending avalanches kept, $S \ge 0.5$, $T \ge 5$, no upper cut-off) and ours on the
 # ended avalanches (a truncated power law on the widest plausible range).
