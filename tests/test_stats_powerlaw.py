@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import powerlaw
 import pytest
+from scipy import special
 
 from crit.analysis.stats import (
     PowerLawFit,
@@ -179,3 +180,24 @@ def test_bad_arguments_raise():
         fit_power_law(x + 0.5, discrete=True)
     with pytest.raises(ValueError, match="ks_convention"):
         fit_power_law(x, discrete=True, ks_convention="kuiper")
+
+
+def test_zeta_once_per_distinct_value_is_the_zeta_of_every_value():
+    from crit.analysis.stats import _laws
+
+    rng = np.random.default_rng(3)
+    u = np.sort(np.floor(rng.pareto(0.8, 5000) + 1.0))  # repeats, as durations have
+    assert np.unique(u).size < u.size // 2
+    assert np.array_equal(_laws._zeta_at(1.7, u), special.zeta(1.7, u))
+    shuffled = rng.permutation(u)  # unsorted: evaluated as given
+    assert np.array_equal(_laws._zeta_at(1.7, shuffled), special.zeta(1.7, shuffled))
+    fits = [fit_power_law(v, discrete=True, xmin=2.0) for v in (u, shuffled)]  # sorted or not, the same fit
+    assert [(f.alpha, f.ks, f.loglik, f.n_tail) for f in fits[:1]] == [(f.alpha, f.ks, f.loglik, f.n_tail) for f in fits[1:]]
+
+
+def test_positive_data_sorts_only_what_is_unsorted():
+    from crit.analysis.stats import _checks
+
+    x = np.array([3.0, 1.0, 2.0])
+    assert _checks.positive_data(x, discrete=False).tolist() == [1.0, 2.0, 3.0] and x.tolist() == [3.0, 1.0, 2.0]
+    assert _checks.positive_data(np.array([1.0, 2.0, 2.0]), discrete=False).tolist() == [1.0, 2.0, 2.0]

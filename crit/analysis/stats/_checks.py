@@ -30,7 +30,8 @@ def positive_data(data, *, discrete, name="data"):
             f"{name} must be > 0 for a power law: found {bad.size} value(s) <= 0 "
             f"(smallest {bad.min()!r}); drop or shift them first"
         )
-    x = np.sort(x)
+    if not np.all(x[1:] >= x[:-1]):  # a search refits the same sorted data many times
+        x = np.sort(x)
     if x[0] == x[-1]:
         raise ValueError(
             f"{name}: all {x.size} values equal {x[0]!r}; a distribution cannot be fitted to a single value"
