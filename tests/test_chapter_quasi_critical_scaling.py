@@ -75,6 +75,25 @@ def test_the_critical_point_is_one_run_with_the_undriven_point_at_sigma_c(tiny_r
     np.testing.assert_array_equal(r.separation.values[1, 0], r.separation.values[2, 0])
 
 
+def test_the_critical_points_wall_time_counts_the_simulation_once(monkeypatch):
+    import time
+
+    from crit.chapters import _quasi_critical_scaling_point as point_module
+
+    now = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: now[0])
+    simulate = point_module.av.simulate
+
+    def slow_simulate(*args, **kwargs):  # a simulation that took 500 s by the clock and by its own record
+        now[0] += 500.0
+        return dataclasses.replace(simulate(*args, **kwargs), wall_time_s=500.0)
+
+    monkeypatch.setattr(point_module.av, "simulate", slow_simulate)
+    p = point_module.critical_point(**chapter._headline(TINY, 1), collapse_range=TINY.collapse_range, n_sets=0,
+                                    device="cpu")
+    assert p.exponents.wall_time_s == 500.0  # not 1000: the simulation's own time is not added again
+
+
 def test_compute_reads_back_from_the_cache(tiny_results, tmp_path, monkeypatch):
     monkeypatch.setenv("CRIT_CACHE_DIR", str(tmp_path))
     first = chapter.compute(TINY, seed=1, device="cpu")

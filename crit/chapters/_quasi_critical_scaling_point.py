@@ -156,7 +156,7 @@ def critical_point(*, width, depth, sigma_w2, h=0.0, q0=0.1, n_inputs, inputs_pe
         width=rec.width, depth=rec.depth, sigma_w2=rec.sigma_w2, sigma_b2=rec.sigma_b2, h=float(h), q0=rec.q0,
         n_inputs=rec.n_inputs, inputs_per_network=rec.inputs_per_network, seed=rec.seed, ended=ended,
         with_never_ending=everything, surviving_fraction=rec.surviving_fraction, n_recorded=rec.n_recorded,
-        n_networks=rec.n_networks, wall_time_s=float(rec.wall_time_s + time.perf_counter() - start),
+        n_networks=rec.n_networks, wall_time_s=float(time.perf_counter() - start),  # start: before the simulation
         undetermined=" | ".join(f"{w}: {why}" for w, why in parts))
     rest = np.random.default_rng(sub_seed(seed, "critical point"))
     authors = bootstrap.bootstrap_record(rec, selection="all", range_rule="authors", n_resamples=n_resamples, rng=rest,
