@@ -51,6 +51,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/engine.py
 	$(PY) benchmarks/fits.py
+	$(PY) benchmarks/support_search.py
 
 clean:
 	rm -rf _build book/*.ipynb book/_generated .cache
