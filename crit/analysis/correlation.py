@@ -27,7 +27,7 @@ from scipy import stats
 from crit import _validate
 from crit.records import Record
 
-__all__ = ["CorrelationTable", "spearman", "spearman_rows", "bootstrap", "normal_spearman"]
+__all__ = ["CorrelationTable", "spearman", "spearman_rows", "bootstrap", "normal_spearman", "table_from_resamples"]
 
 
 def normal_spearman(rho):
@@ -170,6 +170,16 @@ def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> Correl
     rho = spearman_rows(x, y[None])
     rows = rng.integers(0, y.size, size=(n_resamples, y.size))
     boot = spearman_rows(x[:, rows], y[rows][None])  # (k, n_resamples)
+    return table_from_resamples(names, rho, boot, n=int(y.size), level=level, undetermined=why,
+                                undetermined_predictors=tuple(k for k in names if k in reasons))
+
+
+def table_from_resamples(names, rho, boot, *, n, level, undetermined, undetermined_predictors) -> CorrelationTable:
+    """The :class:`CorrelationTable` of correlations ``rho`` (k,) and their resamples ``boot`` (k, B).
+
+    Percentile intervals of each ρ and of each paired difference, and the share of resamples in which
+    a predictor is not better than another; a NaN resample (a constant predictor) is left out.
+    """
     tails = 100 * np.array([(1 - level) / 2, (1 + level) / 2])
     diffs = boot[:, None, :] - boot[None, :, :]
     with warnings.catch_warnings():  # a constant predictor has ρ = NaN in every resample: NaN out
@@ -179,8 +189,8 @@ def bootstrap(score, predictors, *, rng, n_resamples=2000, level=0.95) -> Correl
         p = np.nanmean(np.where(np.isnan(diffs), np.nan, diffs <= 0), axis=2)
     return CorrelationTable(
         names=names, rho=rho, low=low, high=high, diff=rho[:, None] - rho[None, :], diff_low=d_low,
-        diff_high=d_high, p_not_better=p, n=int(y.size), n_resamples=n_resamples, level=level,
-        undetermined=why, undetermined_predictors=tuple(k for k in names if k in reasons),
+        diff_high=d_high, p_not_better=p, n=int(n), n_resamples=int(boot.shape[1]), level=level,
+        undetermined=undetermined, undetermined_predictors=undetermined_predictors,
     )
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
-from crit.analysis.correlation import CorrelationTable, spearman_rows
+from crit.analysis.correlation import CorrelationTable, spearman_rows, table_from_resamples
 from crit.analysis.transition import locate_peak
 from crit.records import Record
 
@@ -144,19 +144,19 @@ def compare_predictors(scores, predictors, *, rng, n_resamples=2000, level=0.95)
     bad = np.array([k in reasons for k in names])
     rho = np.where(bad, np.nan, rho)
     boot = np.where(bad[:, None], np.nan, boot)
-    tails = 100 * np.array([(1 - level) / 2, (1 + level) / 2])
-    diffs = boot[:, None, :] - boot[None, :, :]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = np.nanpercentile(boot, tails, axis=1)
-        d_low, d_high = np.nanpercentile(diffs, tails, axis=2)
-        p = np.nanmean(np.where(np.isnan(diffs), np.nan, diffs <= 0), axis=2)
-    return CorrelationTable(
-        names=names, rho=rho, low=low, high=high, diff=rho[:, None] - rho[None, :], diff_low=d_low,
-        diff_high=d_high, p_not_better=p, n=int(y.size), n_resamples=n_resamples, level=level,
-        undetermined="; ".join(f"predictor {k!r} is {r}" for k, r in reasons.items()),
-        undetermined_predictors=tuple(k for k in names if k in reasons),
-    )
+    return table_from_resamples(names, rho, boot, n=int(y.size), level=level,
+                                undetermined="; ".join(f"predictor {k!r} is {r}" for k, r in reasons.items()),
+                                undetermined_predictors=tuple(k for k in names if k in reasons))
+
+
+def _grid(sigma_w2, scores, lines, lines_err):
+    """The checked inputs of :func:`row_optima` and :func:`out_of_sample`: scores, ln σ_w², lines and errors."""
+    y = _scores(scores)
+    ln_w = np.log(_validate.finite_array("sigma_w2", sigma_w2, ndim=2))
+    if ln_w.shape != y.shape[:2]:
+        raise ValueError(f"sigma_w2 must have shape {y.shape[:2]}, got {ln_w.shape}")
+    ln, err = _lines(lines, lines_err, y.shape[0])
+    return y, ln_w, ln, err
 
 
 def _lines(lines, lines_err, rows):
@@ -228,11 +228,7 @@ def row_optima(sigma_w2, scores, lines, lines_err=None, *, rng, n_resamples=1000
     level : float
     """
     rng = _validate.rng("rng", rng)
-    y = _scores(scores)
-    ln_w = np.log(_validate.finite_array("sigma_w2", sigma_w2, ndim=2))
-    if ln_w.shape != y.shape[:2]:
-        raise ValueError(f"sigma_w2 must have shape {y.shape[:2]}, got {ln_w.shape}")
-    ln, err = _lines(lines, lines_err, y.shape[0])
+    y, ln_w, ln, err = _grid(sigma_w2, scores, lines, lines_err)
     n_resamples = _validate.integer("n_resamples", n_resamples, minimum=10)
     level = _validate.real("level", level, minimum=0, maximum=1, strict_min=True, strict_max=True)
     best, edge = _optimum(ln_w, y.mean(-1))
@@ -327,11 +323,7 @@ def out_of_sample(sigma_w2, scores, lines, lines_err=None, *, rng, n_resamples=1
     Parameters as in :func:`row_optima`; the rule ``"constant"`` (line 0 in every row) is added.
     """
     rng = _validate.rng("rng", rng)
-    y = _scores(scores)
-    ln_w = np.log(_validate.finite_array("sigma_w2", sigma_w2, ndim=2))
-    if ln_w.shape != y.shape[:2]:
-        raise ValueError(f"sigma_w2 must have shape {y.shape[:2]}, got {ln_w.shape}")
-    ln, err = _lines(lines, lines_err, y.shape[0])
+    y, ln_w, ln, err = _grid(sigma_w2, scores, lines, lines_err)
     ln[CONSTANT], err[CONSTANT] = np.zeros(y.shape[0]), np.zeros(y.shape[0])
     n_resamples = _validate.integer("n_resamples", n_resamples, minimum=10)
     level = _validate.real("level", level, minimum=0, maximum=1, strict_min=True, strict_max=True)
