@@ -100,9 +100,11 @@ fig = chapter.collapse(results.point)
 
 # %% [markdown]
 # Three conventions on the same avalanches, and the authors' notebook. The error of
-# $\Delta = \gamma - \gamma_{pred}$ is the spread of $\Delta$ itself over the resamples, so it
+# $\Delta = \gamma - \gamma_{pred}$ comes from $\Delta$ itself over the resamples, so it
 # carries the covariance of $\gamma$ and $\gamma_{pred}$; the row below it gives what the error
-# would be if the two were independent.
+# would be if the two were independent. $\gamma_{pred}$ divides by $\tau_s - 1$, so a few
+# resamples with $\tau_s$ near 1 set its standard deviation: $\gamma_{pred}$ and $\Delta$ carry
+# half the central 68 % of their resamples instead, and the crackling test below uses that error.
 
 # %%
 Markdown(chapter.comparison_table(results))

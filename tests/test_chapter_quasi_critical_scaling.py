@@ -134,10 +134,12 @@ def test_figures_draw(tiny_results):
 # ------------------------------------------------------------------------------------- constructed results
 
 
-def boot(template, values, errors=0.01, undetermined=""):
-    """``template`` (a CracklingBootstrap) with the five quantities and their errors replaced."""
-    return dataclasses.replace(template, values=np.asarray(values, float),
-                               errors=np.full(5, float(errors)), undetermined=undetermined)
+def boot(template, values, errors=0.01, undetermined="", robust=None):
+    """``template`` (a CracklingBootstrap) with the five quantities and their errors (the spread and
+    the central-68 % half-width, the same unless ``robust`` is given) replaced."""
+    return dataclasses.replace(template, values=np.asarray(values, float), errors=np.full(5, float(errors)),
+                               robust_errors=np.full(5, float(errors if robust is None else robust)),
+                               undetermined=undetermined)
 
 
 def crackling_values(tau_s, tau_d, gamma):
@@ -166,6 +168,26 @@ def test_crackling_test_reads_delta_against_its_joint_error(tiny_results, values
     assert v.outcome == outcome and v.text.startswith("label: ")
     if error > chapter.RESOLUTION:
         assert "cannot decide" in v.text
+
+
+def test_crackling_test_uses_the_central_68_percent_of_delta_not_its_heavy_tailed_sd(tiny_results):
+    # a few resamples with tau_s near 1 blow up the sd of gamma_pred and Delta; the test must not follow them
+    heavy = boot(tiny_results.point.exponents.ended, OFF, errors=3.0, robust=0.05)
+    v = chapter.crackling_test(heavy, "label")
+    assert v.outcome == "positive" and v.error == pytest.approx(0.05)
+    assert chapter.crackling_test(boot(tiny_results.point.exponents.ended, ON, errors=0.05, robust=0.4),
+                                  "label").outcome == "undetermined"
+
+
+def test_headline_states_what_the_page_states(tiny_results):
+    p = tiny_results.point
+    results = with_point(tiny_results, ended=boot(p.exponents.ended, OFF, errors=3.0, robust=0.05),
+                         authors=boot(p.authors_convention, ON, errors=2.0, robust=0.07))
+    h = chapter.headline(results)
+    assert h["tau_s ours ended"] == (OFF[0], 3.0) and h["delta ours ended"] == (pytest.approx(OFF[4]), 0.05)
+    assert h["gamma_pred authors' convention"] == (pytest.approx(ON[3]), 0.07)
+    assert len(h) == 16 and all(isinstance(v, float) and isinstance(e, float) for v, e in h.values())
+    assert all(not np.isfinite(e) or e >= 0 for _, e in chapter.headline(tiny_results).values())
 
 
 @pytest.mark.parametrize(("ours", "authors", "verdict"), [

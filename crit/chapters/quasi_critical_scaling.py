@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit.analysis import drive, drive_lines, phases, threshold_and_disorder, transition
+from crit.analysis.bootstrap import QUANTITIES
 from crit.analysis.verdicts import fmt
 from crit.book import claims
 from crit.book.cache import cached_call
@@ -67,8 +68,8 @@ from crit.seeds import sub_seed
 __all__ = [
     "AUTHORS_SIZES", "PARTS", "PROFILES", "Q0", "RESOLUTION", "SCOPE", "QuasiCriticalScalingResults",
     "QuasiCriticalScalingSettings", "abbm_line", "claim", "collapse", "comparison_table", "compute", "compute_point",
-    "crackling_test",
-    "crackling_tests", "distributions", "drive_exponents", "error_table", "exponent_plane", "goodness_table",
+    "crackling_test", "crackling_tests", "distributions", "drive_exponents", "error_table", "exponent_plane",
+    "goodness_table", "headline",
     "likelihood_ratio_table", "line_table", "quasi_critical_line", "separation_table", "separation_verdicts",
     "variants_table", "verdicts",
 ]
@@ -344,6 +345,26 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False, published=No
                                        line_sigma_w2=line_sigma_w2, line_notes=line_notes, separation=separation,
                                        thresholds=thresholds, disorder=disorder, point_settings=point_settings,
                                        sources=sources)
+
+
+def headline(results: QuasiCriticalScalingResults) -> dict[str, tuple[float, float]]:
+    """The page's headline numbers at the critical point with their stated 1σ errors, by name.
+
+    τ_s, τ_d, γ, γ_pred and Δ = γ − γ_pred (dimensionless) in the three conventions of the comparison
+    table (ours with ended avalanches, ours with the never-ending included, the authors'), and γ* of
+    the shape collapse. The exponents carry their spread over resamples of the networks; γ_pred and Δ
+    half the central 68 % of their resamples, as the page states them (:func:`crackling_test`). What
+    the seed-stability table of :mod:`crit.book.stability` checks; NaN where a number is undetermined.
+    """
+    p = results.point
+    out = {}
+    for label, f in (("ours ended", p.exponents.ended), ("ours never-ending incl.", p.exponents.with_never_ending),
+                     ("authors' convention", p.authors_convention)):
+        for k, q in enumerate(QUANTITIES):
+            error = f.robust_errors[k] if q in ("gamma_pred", "delta") else f.errors[k]
+            out[f"{q} {label}"] = (float(f.values[k]), float(error))
+    out["γ* over networks"] = (float(p.shape.gamma_star), float(p.shape.gamma_star_err))
+    return out
 
 
 def claim(results: QuasiCriticalScalingResults) -> claims.Claim:
