@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import tempfile
 from pathlib import Path
 
@@ -309,3 +310,31 @@ def test_authors_verdict_compares_the_rerun_with_their_peak(tiny):
     far = dataclasses.replace(ran, authors_peak=1.2)
     assert chapter.authors_verdict(far).outcome == "differs" and "above it" in str(chapter.authors_verdict(far))
     assert chapter.authors_verdict(dataclasses.replace(ran, authors_err=np.nan)).outcome == "undetermined"
+
+
+def test_headline_reads_the_peaks_and_exponents_with_their_errors(tiny):
+    r = tiny[0]
+    h = chapter.headline(r)
+    per_width = [f"{k} N={n}" for n in (8, 12, 16) for k in ("S_end peak", "N·shift", "S_end height")]
+    assert list(h) == [*per_width, "1/ν (S_end)", "γ/ν (S_end)", "1/ν (dρ/dσ)"]
+    for name, pair in h.items():
+        assert isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, float) for x in pair), name
+        assert pair[1] >= 0 or math.isnan(pair[1]), name
+    same = np.testing.assert_equal  # NaN == NaN
+    for k, n in enumerate((8, 12, 16)):
+        same(h[f"S_end peak N={n}"], (r.refined[n].peak, r.refined[n].peak_err))
+        same(h[f"S_end height N={n}"], (r.refined[n].height, r.refined[n].height_err))
+        same(h[f"N·shift N={n}"], (r.scaling.scaled_shift[k], r.scaling.scaled_shift_err[k]))
+        critical = float(finite_width_critical_sigma_w2(n))  # as the peaks table states it
+        np.testing.assert_allclose(h[f"N·shift N={n}"], (n * (r.refined[n].peak - critical), n * r.refined[n].peak_err))
+    same(h["1/ν (S_end)"], (r.scaling.inv_nu, r.scaling.inv_nu_err))
+    same(h["γ/ν (S_end)"], (r.scaling.gamma_over_nu, r.scaling.gamma_over_nu_err))
+    same(h["1/ν (dρ/dσ)"], (r.scaling_survival.inv_nu, r.scaling_survival.inv_nu_err))
+    g = _good(r)  # synthetic results with every number determined
+    g = dataclasses.replace(g, scaling_survival=g.scaling)
+    good = chapter.headline(g)
+    assert list(good) == list(h) and all(math.isfinite(v) and e > 0 for v, e in good.values())
+    assert good["S_end peak N=16"] == (g.refined[16].peak, g.refined[16].peak_err)
+    assert good["N·shift N=12"] == pytest.approx((1.0, 0.1))  # peaks at σ_c(N) + 1/N, errors 0.1/N
+    undetermined = dataclasses.replace(g, refined={**g.refined, 16: _refinement(g.refined[16], math.nan, math.nan)})
+    assert all(math.isnan(x) for x in chapter.headline(undetermined)["S_end peak N=16"])

@@ -4,6 +4,7 @@ claim, verdicts and tables on results with moved numbers."""
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import matplotlib
 import numpy as np
@@ -146,3 +147,31 @@ def test_optimum_sentence_counts_rows_by_the_paired_interval(tiny):
                            "neither at 95 % in 1 of the 3 drives")
     edge = dataclasses.replace(o, at_edge=np.ones(3, bool))
     assert "in 3 it lies at an end of the grid" in chapter.optimum_sentence(dataclasses.replace(d, optima=edge))
+
+
+def test_headline_reads_the_paired_differences_and_correlations(tiny):
+    h = chapter.headline(tiny)
+    names = tiny.main.comparison.names
+    assert list(h) == ["Δρ_s digits SGD d8", "Δρ_s digits Adam d8", "Δρ_s digits SGD d10",
+                       *(f"ρ_s {k} digits SGD d8" for k in names)]
+    for name, pair in h.items():
+        assert isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, float) for x in pair), name
+        assert pair[1] >= 0 or math.isnan(pair[1]), name
+    for d, key in zip(tiny.designs, list(h)[:3]):
+        t = d.comparison
+        i, j = t.names.index("chi_peak"), t.names.index("critical")
+        np.testing.assert_equal(h[key][0], t.diff[i, j])
+        np.testing.assert_allclose(h[key][1], (t.diff_high[i, j] - t.diff_low[i, j]) / 2 / 1.959964, rtol=1e-5)
+        assert h[key][0] == chapter.design_verdict(d).value or math.isnan(h[key][0])
+    t = tiny.main.comparison
+    for i, k in enumerate(names):
+        np.testing.assert_equal(h[f"ρ_s {k} digits SGD d8"][0], t.rho[i])
+    # on known numbers: a paired interval ± 0.1 at 95 % is a 1σ error of 0.1 / 1.96
+    known = chapter.headline(_with(tiny, 0.3, 0.0, -0.2))
+    assert known["Δρ_s digits SGD d8"] == pytest.approx((0.3, 0.1 / 1.959964))
+    assert known["Δρ_s digits SGD d10"] == pytest.approx((-0.2, 0.1 / 1.959964))
+    assert known["ρ_s critical digits SGD d8"] == pytest.approx((0.0, 0.2 / 1.959964))
+    nan_table = dataclasses.replace(_table(np.nan), undetermined="predictor 'chi_peak' is constant within every row",
+                                    undetermined_predictors=("chi_peak",))
+    r = dataclasses.replace(tiny, designs=tuple(dataclasses.replace(d, comparison=nan_table) for d in tiny.designs))
+    assert all(math.isnan(v) and math.isnan(e) for k, (v, e) in chapter.headline(r).items() if k.startswith("Δρ_s"))

@@ -15,6 +15,7 @@ quasi-critical line. The verdicts and the claim (``_phase_diagram_verdicts``), t
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +66,7 @@ __all__ = [
     "AUTHORS_PEAK", "PROFILES", "Q0", "SCOPE", "PhaseDiagramResults", "PhaseDiagramSettings", "authors_run",
     "authors_table", "authors_verdict", "claim", "collapse_figure", "collapse_sentence", "compute",
     "curve_points", "depth_figure", "depth_table", "depth_verdicts", "drive_map", "exponent_verdicts",
-    "fluctuation_verdict", "map_table", "map_verdicts", "never_ending_sentence", "order_parameter_verdicts",
+    "fluctuation_verdict", "headline", "map_table", "map_verdicts", "never_ending_sentence", "order_parameter_verdicts",
     "order_parameters", "peaks_table", "phases_sentence", "scaling_figure", "scaling_table", "surviving_verdict",
     "susceptibilities", "target_sentence", "tracking_verdict",
 ]
@@ -319,3 +320,60 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
                                  for h in drives]),
         authors=authors, authors_peak=authors_peak, authors_err=authors_err,
     )
+
+
+def _number(x) -> float:
+    """``x`` as a float, NaN for None or anything that is not a finite-or-NaN real number."""
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def headline(results: PhaseDiagramResults) -> dict[str, tuple[float, float]]:
+    r"""The page's headline numbers with their stated 1σ errors, by name.
+
+    What the seed-stability table of :mod:`crit.book.stability` checks: over seeds, the spread of each
+    value against its mean stated error. Nothing is recomputed: every pair is read from ``results``.
+
+    Parameters
+    ----------
+    results : PhaseDiagramResults
+        What :func:`compute` returned.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        In this order, for each width N of the finite-size scaling (increasing):
+
+        - ``"S_end peak N=<N>"``: the refined peak of S̄_end (σ_w²) and its bootstrap error over networks
+          (``refined[N].peak``, ``peak_err``; the widest width's is the key number of the claim);
+        - ``"N·shift N=<N>"``: N·(peak − σ_c(N)) of that peak and N times its error, as the peaks table
+          states it (``scaling.scaled_shift``, ``scaled_shift_err``; dimensionless);
+        - ``"S_end height N=<N>"``: the height of that peak (the value of S̄_end there) and its
+          jackknife error over networks (``refined[N].height``, ``height_err``);
+
+        then ``"1/ν (S_end)"`` and ``"γ/ν (S_end)"`` (``scaling.inv_nu``, ``gamma_over_nu`` with their
+        fit errors) and ``"1/ν (dρ/dσ)"`` (``scaling_survival.inv_nu``, ``inv_nu_err``), dimensionless.
+        A value or an error is NaN where the results leave it undetermined; errors are otherwise ≥ 0.
+
+    Notes
+    -----
+    Never raises on valid results: a width missing from the scaling, or a field that is None, gives NaN.
+    """
+    out: dict[str, tuple[float, float]] = {}
+    scaling = results.scaling
+    widths = [int(w) for w in np.asarray(scaling.widths).reshape(-1)]
+    for n in sorted(results.refined):
+        r = results.refined[n]
+        out[f"S_end peak N={n}"] = (_number(r.peak), _number(r.peak_err))
+        if int(n) in widths:
+            k = widths.index(int(n))
+            out[f"N·shift N={n}"] = (_number(scaling.scaled_shift[k]), _number(scaling.scaled_shift_err[k]))
+        else:
+            out[f"N·shift N={n}"] = (math.nan, math.nan)
+        out[f"S_end height N={n}"] = (_number(r.height), _number(r.height_err))
+    out["1/ν (S_end)"] = (_number(scaling.inv_nu), _number(scaling.inv_nu_err))
+    out["γ/ν (S_end)"] = (_number(scaling.gamma_over_nu), _number(scaling.gamma_over_nu_err))
+    out["1/ν (dρ/dσ)"] = (_number(results.scaling_survival.inv_nu), _number(results.scaling_survival.inv_nu_err))
+    return out

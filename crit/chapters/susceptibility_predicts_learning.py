@@ -28,7 +28,9 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -65,7 +67,7 @@ from crit.seeds import sub_seed
 __all__ = ["PREDICTOR_LABELS", "PREDICTOR_SYMBOLS", "PROFILES", "Q0", "SCOPE", "Design", "DesignResults",
            "SusceptibilityPredictsLearningResults", "SusceptibilityPredictsLearningSettings", "choice_table",
            "choice_verdict", "claim", "comparison_table", "compute", "design_verdict", "designs_table",
-           "learning_curves", "lines_figure", "optima_table", "optimum_figure", "optimum_sentence",
+           "headline", "learning_curves", "lines_figure", "optima_table", "optimum_figure", "optimum_sentence",
            "predictors_figure", "rows_sentence", "verdict_table"]
 
 #: Threshold q0 of the engine's scans (squared norm of the input), the authors' value.
@@ -361,3 +363,66 @@ def compute(profile="ci", *, seed: int = 0, device="auto",
                     for d in settings.designs())
     return SusceptibilityPredictsLearningResults(settings=settings, seed=seed, scans=scans, references=refs,
                                                  designs=designs)
+
+
+def _short(design: Design) -> str:
+    """A short plain name of a design, e.g. "digits SGD d12" (for table rows)."""
+    return f"{design.dataset} {'SGD' if design.optimizer == 'sgd' else 'Adam'} d{design.depth}"
+
+
+def _sigma(value, low, high, level) -> tuple[float, float]:
+    """``(value, half-width / z)`` of a percentile interval [low, high] at ``level``, z the two-sided normal
+    quantile (1.96 at 95 %); NaN where any of them is not a finite number (or the interval is inverted)."""
+    try:
+        value, low, high, level = float(value), float(low), float(high), float(level)
+    except (TypeError, ValueError):
+        return math.nan, math.nan
+    if not (math.isfinite(low) and math.isfinite(high) and high >= low and 0 < level < 1):
+        return value, math.nan
+    return value, (high - low) / 2 / NormalDist().inv_cdf((1 + level) / 2)
+
+
+def headline(results: SusceptibilityPredictsLearningResults) -> dict[str, tuple[float, float]]:
+    r"""The page's headline numbers with their stated 1σ errors, by name (dimensionless rank correlations).
+
+    What the seed-stability table of :mod:`crit.book.stability` checks: over seeds, the spread of each
+    value against its mean stated error. Nothing is recomputed: every pair is read from the designs'
+    :class:`~crit.analysis.correlation.CorrelationTable` (``comparison``).
+
+    Parameters
+    ----------
+    results : SusceptibilityPredictsLearningResults
+        What :func:`compute` returned.
+
+    Returns
+    -------
+    dict of str to (float, float)
+        ``"Δρ_s <design>"`` for every design in order (``<design>`` short, e.g.
+        ``"Δρ_s digits SGD d12"``): the paired difference ρ_s(closeness to the χ peak) − ρ_s(closeness to
+        χ₁ = 1) that :func:`design_verdict` and :func:`claim` use (the main design's is the claim's key
+        number); then ``"ρ_s <predictor> <main design>"`` for every predictor of the main design's table
+        (e.g. ``"ρ_s chi_peak digits SGD d12"``): the within-drive Spearman ρ of the test accuracy with it.
+        The page states these as 95 % hierarchical-bootstrap percentile intervals [low, high]; the error
+        given is the interval's half-width / 1.96 (/ z of the table's ``level`` in general), the 1σ of
+        a normal with that interval. The value is the estimate on all observations, not the interval's
+        centre (bootstrap intervals need not be symmetric). Value or error is NaN where the table leaves
+        it undetermined (a constant or NaN predictor, a constant score).
+
+    Notes
+    -----
+    Never raises on valid results: a design whose table lacks "chi_peak" or "critical" gives NaN.
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for d in results.designs:
+        t = d.comparison
+        if "chi_peak" in t.names and "critical" in t.names:
+            i, j = t.names.index("chi_peak"), t.names.index("critical")
+            out[f"Δρ_s {_short(d.design)}"] = _sigma(t.diff[i, j], t.diff_low[i, j], t.diff_high[i, j], t.level)
+        else:
+            out[f"Δρ_s {_short(d.design)}"] = (math.nan, math.nan)
+    if results.designs:
+        main = results.main
+        t = main.comparison
+        for i, name in enumerate(t.names):
+            out[f"ρ_s {name} {_short(main.design)}"] = _sigma(t.rho[i], t.low[i], t.high[i], t.level)
+    return out
