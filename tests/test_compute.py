@@ -55,3 +55,19 @@ def cache_digest(*modules):
     from crit.book.cache import science_digest
 
     return science_digest(*modules)
+
+
+def test_compute_lets_the_bootstraps_use_every_core_unless_told(monkeypatch):
+    import os
+
+    from crit.analysis import resampling
+
+    seen = []
+    chapter = chapters.load("phase_diagram")
+    monkeypatch.setattr(chapter, "compute", lambda p, *, seed, device: seen.append(resampling.workers()))
+    monkeypatch.delenv(resampling.WORKERS_ENV, raising=False)
+    compute.compute(["phase_diagram"], device="cpu", log=lambda *_: None)
+    assert seen == [os.cpu_count() or 1] and resampling.WORKERS_ENV not in os.environ  # restored
+    monkeypatch.setenv(resampling.WORKERS_ENV, "1")
+    compute.compute(["phase_diagram"], device="cpu", log=lambda *_: None)
+    assert seen[-1] == 1 and os.environ[resampling.WORKERS_ENV] == "1"

@@ -116,3 +116,44 @@ def test_a_bootstrap_with_bad_input_raises_and_names_the_value():
         resampling.network_bootstrap([0, 1, 2], lambda i: [0.0], names=["a", "b"], rng=rng)
     with pytest.raises(TypeError, match="Generator"):
         resampling.network_bootstrap([0, 1, 2], lambda i: [0.0], names=["x"], rng=3)
+
+
+def _heavy_estimator(values):
+    """A closure the processes inherit (it could not be pickled): the mean, the median and a fitted exponent."""
+    return lambda idx: [values[idx].mean(), np.median(values[idx]), tail_exponent(values[idx], discrete=False)[0]]
+
+
+@pytest.mark.parametrize("n_workers", ["2", "3"])
+def test_the_bootstrap_gives_the_same_numbers_in_several_processes(monkeypatch, n_workers):
+    rng = np.random.default_rng(4)
+    values = rng.pareto(1.5, 4000) + 1.0
+    labels = np.repeat(np.arange(40), 100)
+    names = ["mean", "median", "alpha"]
+    monkeypatch.delenv(resampling.WORKERS_ENV, raising=False)
+    one = resampling.network_bootstrap(labels, _heavy_estimator(values), names=names, n_resamples=25,
+                                       rng=np.random.default_rng(9))
+    monkeypatch.setenv(resampling.WORKERS_ENV, n_workers)
+    several = resampling.network_bootstrap(labels, _heavy_estimator(values), names=names, n_resamples=25,
+                                           rng=np.random.default_rng(9))
+    assert resampling.workers() == int(n_workers)
+    np.testing.assert_array_equal(one.replicates, several.replicates)
+    np.testing.assert_array_equal(one.estimate, several.estimate)
+    # and the same resamples as network_resamples draws from the same generator
+    again = [values[i].mean() for i in resampling.network_resamples(labels, 25, np.random.default_rng(9))]
+    np.testing.assert_array_equal(one.replicates[:, 0], again)
+
+
+def test_an_error_in_a_process_reaches_the_caller(monkeypatch):
+    monkeypatch.setenv(resampling.WORKERS_ENV, "2")
+    with pytest.raises(TypeError, match="expected 2"):
+        # right on all the data, wrong on the resamples (evaluated in the processes)
+        resampling.network_bootstrap(np.repeat(np.arange(5), 3),
+                                     lambda idx: [1.0, 2.0] if np.array_equal(idx, np.arange(15)) else [1.0],
+                                     names=["a", "b"], n_resamples=4, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("raw", ["0", "-2", "two", "1.5"])
+def test_a_bad_number_of_workers_is_named(monkeypatch, raw):
+    monkeypatch.setenv(resampling.WORKERS_ENV, raw)
+    with pytest.raises(ValueError, match="CRIT_WORKERS"):
+        resampling.workers()

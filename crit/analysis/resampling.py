@@ -20,6 +20,8 @@ but a spread over one or two networks is no error bar. :func:`jackknife` then re
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,16 +31,40 @@ from crit.records import Record
 
 __all__ = [
     "MIN_NETWORKS",
+    "WORKERS_ENV",
     "NetworkBootstrap",
     "jackknife",
     "jackknife_error",
     "network_bootstrap",
     "network_resamples",
     "too_few_networks",
+    "workers",
 ]
 
 #: Fewest networks (or blocks of them) whose spread is taken as an error.
 MIN_NETWORKS = 3
+#: The environment variable that sets how many processes evaluate the resamples of
+#: :func:`network_bootstrap` (:func:`workers`).
+WORKERS_ENV = "CRIT_WORKERS"
+
+
+def workers() -> int:
+    """Processes that evaluate the resamples of :func:`network_bootstrap`: ``$CRIT_WORKERS``, else 1.
+
+    The resamples are drawn in this process whatever the number, so the results do not depend on
+    it; ``python -m crit compute`` sets it to the machine's cores. Raises ``ValueError`` when the
+    variable is set to anything but a whole number >= 1.
+    """
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if not raw:
+        return 1
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(f"${WORKERS_ENV} must be a whole number >= 1 (processes for the bootstrap), got {raw!r}")
+    return n
 
 
 def too_few_networks(n_networks, what="an error over networks") -> str:
@@ -106,6 +132,26 @@ def jackknife(estimator, *arrays):
     return full, err
 
 
+def _groups(network):
+    """(order, starts, counts): the avalanches of each distinct network, for :func:`_indices`."""
+    order = np.argsort(network, kind="stable")
+    _, starts, counts = np.unique(network[order], return_index=True, return_counts=True)
+    return order, starts, counts
+
+
+def _indices(groups, pick):
+    """Indices of the avalanches of the networks ``pick`` (positions among the distinct networks)."""
+    order, starts, counts = groups
+    return np.concatenate([order[starts[k] : starts[k] + counts[k]] for k in pick])
+
+
+def _picks(n_networks, n_resamples, rng) -> list:
+    """The networks drawn (with replacement) in each resample; none with fewer than MIN_NETWORKS."""
+    if n_networks < MIN_NETWORKS:
+        return []
+    return [rng.integers(0, n_networks, n_networks) for _ in range(n_resamples)]
+
+
 def network_resamples(network, n_resamples, rng):
     """Index arrays of ``n_resamples`` bootstrap resamples of whole networks.
 
@@ -126,13 +172,12 @@ def network_resamples(network, n_resamples, rng):
     """
     rng = _validate.rng("rng", rng)
     network = np.asarray(network)
-    order = np.argsort(network, kind="stable")
-    ids, starts, counts = np.unique(network[order], return_index=True, return_counts=True)
-    if ids.size < MIN_NETWORKS:
+    groups = _groups(network)
+    n_networks = groups[1].size
+    if n_networks < MIN_NETWORKS:
         return
     for _ in range(n_resamples):
-        pick = rng.integers(0, ids.size, ids.size)
-        yield np.concatenate([order[starts[k] : starts[k] + counts[k]] for k in pick])
+        yield _indices(groups, rng.integers(0, n_networks, n_networks))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -243,6 +288,9 @@ def _labels(name, network):
 def network_bootstrap(network, estimator, *, names, n_resamples=100, rng) -> NetworkBootstrap:
     """Evaluate ``estimator`` on all the data and on ``n_resamples`` resamples of whole networks.
 
+    The resamples are evaluated in :func:`workers` processes (``$CRIT_WORKERS``; forked, so the
+    estimator may be any callable), with the same results as in one.
+
     Parameters
     ----------
     network : array_like of int, shape (n,)
@@ -255,7 +303,7 @@ def network_bootstrap(network, estimator, *, names, n_resamples=100, rng) -> Net
     n_resamples : int
         Resamples of the networks (≥ 3).
     rng : numpy.random.Generator
-        Draws the resamples (nothing is drawn with fewer than 3 networks).
+        Draws the resamples (nothing is drawn with fewer than 3 networks), all in this process.
 
     Returns
     -------
@@ -283,11 +331,48 @@ def network_bootstrap(network, estimator, *, names, n_resamples=100, rng) -> Net
     rng = _validate.rng("rng", rng)
     k = len(names)
     estimate = _evaluate(estimator, np.arange(labels.size), k)
-    reps = [_evaluate(estimator, idx, k) for idx in network_resamples(labels, n_resamples, rng)]
+    groups = _groups(labels)
+    n_networks = int(groups[1].size)
+    reps = _evaluate_all(estimator, groups, _picks(n_networks, n_resamples, rng), k, workers())
     replicates = np.array(reps, dtype=float).reshape(-1, k)
-    n_networks = int(np.unique(labels).size)
     reason = _reason(names, estimate, replicates, n_networks, n_resamples)
     return NetworkBootstrap(names, estimate, replicates, n_networks, int(labels.size), reason)
+
+
+# The work of the forked processes of _evaluate_all: set before the fork, so the estimator (often a
+# closure over large arrays) is inherited rather than pickled.
+_TASK = None
+_IN_WORKER = False
+
+
+def _mark_worker():
+    global _IN_WORKER
+    _IN_WORKER = True
+
+
+def _evaluate_span(span):
+    estimator, groups, picks, k = _TASK
+    return [_evaluate(estimator, _indices(groups, picks[j]), k) for j in range(*span)]
+
+
+def _evaluate_all(estimator, groups, picks, k, n_workers) -> list:
+    """The estimator on every resample ``picks``, in order, over ``n_workers`` forked processes.
+
+    Serial with one worker, one resample, inside a worker (no nested pools) or where the platform
+    cannot fork; the resamples are fixed before, so the results are the same either way.
+    """
+    global _TASK
+    n_workers = min(int(n_workers), len(picks))
+    if n_workers <= 1 or _IN_WORKER or "fork" not in multiprocessing.get_all_start_methods():
+        return [_evaluate(estimator, _indices(groups, pick), k) for pick in picks]
+    bounds = np.linspace(0, len(picks), n_workers + 1).astype(int)
+    _TASK = (estimator, groups, picks, k)
+    try:
+        with multiprocessing.get_context("fork").Pool(n_workers, initializer=_mark_worker) as pool:
+            parts = pool.map(_evaluate_span, list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)))
+    finally:
+        _TASK = None
+    return [r for part in parts for r in part]
 
 
 def _reason(names, estimate, replicates, n_networks, n_resamples) -> str:

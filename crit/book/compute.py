@@ -3,7 +3,8 @@
 ``python -m crit compute --profile paper --device cuda`` calls each chapter's
 ``compute(profile, seed=..., device=...)`` (:mod:`crit.chapters`), which fills ``.cache/`` (or
 ``$CRIT_CACHE_DIR``) with the same keys the notebooks use. This needs neither Jupyter nor
-papermill, so it runs on a bare GPU machine. The keys leave the device out on purpose: a cache
+papermill, so it runs on a bare GPU machine; the network bootstraps use every core
+(:func:`bootstrap_workers`). The keys leave the device out on purpose: a cache
 computed on a GPU serves a rebuild on a CPU. ``--part NAME`` computes only that publishable part of
 a chapter (its ``PARTS``, :class:`crit.book.published.Part`), e.g. the critical point of the
 quasi-critical chapter, the authors' run, which fits a CPU.
@@ -15,10 +16,13 @@ renders from there.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from pathlib import Path
 
 from crit import _validate, chapters
+from crit.analysis import resampling
 from crit.book import cache, published
 from crit.chapters.settings import PROFILE_NAMES
 from crit.models.avalanches import resolve_device
@@ -40,6 +44,21 @@ def select_parts(name: str, parts=None) -> tuple[published.Part, ...]:
         raise ValueError(f"chapter {name!r} has no part {', '.join(map(repr, unknown))}; "
                          f"its publishable parts: {', '.join(names) or '(none)'}")
     return tuple(p for p in available if p.name in parts)
+
+
+@contextlib.contextmanager
+def bootstrap_workers(n=None):
+    """Let the network bootstraps use ``n`` processes (default: every core) unless ``$CRIT_WORKERS``
+    already says how many (:func:`crit.analysis.resampling.workers`); restored on exit."""
+    if os.environ.get(resampling.WORKERS_ENV, "").strip():
+        yield resampling.workers()
+        return
+    n = (os.cpu_count() or 1) if n is None else _validate.integer("n", n, minimum=1)
+    os.environ[resampling.WORKERS_ENV] = str(n)
+    try:
+        yield n
+    finally:
+        os.environ.pop(resampling.WORKERS_ENV, None)
 
 
 def compute(names=None, *, profile="ci", seed=0, device="auto", parts=None, log=print) -> dict:
@@ -70,14 +89,15 @@ def compute(names=None, *, profile="ci", seed=0, device="auto", parts=None, log=
     chosen = {name: select_parts(name, parts) for name in names} if parts else {}
     dev = resolve_device(device)
     timings = {}
-    for name, module in zip(names, modules):
-        jobs = [(f"{name}/{p.name}", p.compute) for p in chosen[name]] if parts else [(name, module.compute)]
-        for label, run in jobs:
-            start = time.perf_counter()
-            log(f"compute {label} (profile {profile}, device {dev}) ...")
-            run(profile, seed=seed, device=dev)
-            timings[label] = time.perf_counter() - start
-            log(f"compute {label}: {timings[label]:.1f} s")
+    with bootstrap_workers() as n_workers:
+        for name, module in zip(names, modules):
+            jobs = [(f"{name}/{p.name}", p.compute) for p in chosen[name]] if parts else [(name, module.compute)]
+            for label, run in jobs:
+                start = time.perf_counter()
+                log(f"compute {label} (profile {profile}, device {dev}, {n_workers} bootstrap processes) ...")
+                run(profile, seed=seed, device=dev)
+                timings[label] = time.perf_counter() - start
+                log(f"compute {label}: {timings[label]:.1f} s")
     return timings
 
 
