@@ -173,7 +173,7 @@ class PointExponents(Record):
 
 
 def exponents_of(rec, *, rng, range_rule="support", n_resamples=50, gamma_min_count=10, support_grid=16,
-                 wall_time_s=0.0) -> PointExponents:
+                 fixed_range_errors=False, wall_time_s=0.0) -> PointExponents:
     """Measure both selections of one simulation (the analysis half of :func:`measure_point`).
 
     Parameters
@@ -182,7 +182,7 @@ def exponents_of(rec, *, rng, range_rule="support", n_resamples=50, gamma_min_co
         The simulation.
     rng : numpy.random.Generator
         Drives both network bootstraps.
-    range_rule, n_resamples, gamma_min_count, support_grid
+    range_rule, n_resamples, gamma_min_count, support_grid, fixed_range_errors
         As in :func:`crit.analysis.bootstrap.crackling_bootstrap`.
     wall_time_s : float
         Time already spent (added to the record's).
@@ -192,7 +192,7 @@ def exponents_of(rec, *, rng, range_rule="support", n_resamples=50, gamma_min_co
     rng = _validate.rng("rng", rng)
     start = time.perf_counter()
     options = {"range_rule": range_rule, "n_resamples": n_resamples, "rng": rng, "gamma_min_count": gamma_min_count,
-               "support_grid": support_grid}
+               "support_grid": support_grid, "fixed_range_errors": bool(fixed_range_errors)}
     ended = bootstrap_record(rec, selection="ended", **options)
     everything = bootstrap_record(rec, selection="all", **options)
     parts = [(w, f.undetermined) for w, f in (("ended", ended), ("never-ending included", everything))

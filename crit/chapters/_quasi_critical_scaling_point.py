@@ -17,7 +17,6 @@ and figures).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,24 +139,14 @@ def critical_point(*, width, depth, sigma_w2, h=0.0, q0=0.1, n_inputs, inputs_pe
     n_sets : int
         Synthetic sets of each goodness-of-fit p-value (0: none).
     """
-    start = time.perf_counter()
     sigma_b2 = drive.drive_to_sigma_b2(h, width, q0)
     rec = av.simulate(width, depth, sigma_w2, sigma_b2, n_inputs=n_inputs, q0=q0,
                       inputs_per_network=inputs_per_network, record_traces=True, seed=seed, device=device,
                       progress=progress)
-    rng = np.random.default_rng(sub_seed(seed, "network bootstrap"))
-    options = {"range_rule": range_rule, "n_resamples": n_resamples, "gamma_min_count": gamma_min_count,
-               "support_grid": support_grid, "fixed_range_errors": True}
-    ended = bootstrap.bootstrap_record(rec, selection="ended", rng=rng, **options)
-    everything = bootstrap.bootstrap_record(rec, selection="all", rng=rng, **options)
-    parts = [(w, f.undetermined) for w, f in (("ended", ended), ("never-ending included", everything))
-             if f.undetermined]
-    exponents = drive.PointExponents(
-        width=rec.width, depth=rec.depth, sigma_w2=rec.sigma_w2, sigma_b2=rec.sigma_b2, h=float(h), q0=rec.q0,
-        n_inputs=rec.n_inputs, inputs_per_network=rec.inputs_per_network, seed=rec.seed, ended=ended,
-        with_never_ending=everything, surviving_fraction=rec.surviving_fraction, n_recorded=rec.n_recorded,
-        n_networks=rec.n_networks, wall_time_s=float(time.perf_counter() - start),  # start: before the simulation
-        undetermined=" | ".join(f"{w}: {why}" for w, why in parts))
+    exponents = drive.exponents_of(rec, rng=np.random.default_rng(sub_seed(seed, "network bootstrap")),
+                                   range_rule=range_rule, n_resamples=n_resamples, gamma_min_count=gamma_min_count,
+                                   support_grid=support_grid, fixed_range_errors=True)
+    ended = exponents.ended
     rest = np.random.default_rng(sub_seed(seed, "critical point"))
     authors = bootstrap.bootstrap_record(rec, selection="all", range_rule="authors", n_resamples=n_resamples, rng=rest,
                                          gamma_min_count=AUTHORS_GAMMA_MIN_COUNT)
