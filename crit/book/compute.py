@@ -27,7 +27,7 @@ from crit.book import cache, published
 from crit.chapters.settings import PROFILE_NAMES
 from crit.models.avalanches import resolve_device
 
-__all__ = ["compute", "publish", "select_parts"]
+__all__ = ["bootstrap_workers", "compute", "publish", "select_parts"]
 
 
 def select_parts(name: str, parts=None) -> tuple[published.Part, ...]:
