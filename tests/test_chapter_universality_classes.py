@@ -291,3 +291,29 @@ def test_nan_numbers_give_undetermined_sentences_and_cells(results):
         cells = [c.strip() for line in text.split("\n\n")[0].splitlines() for c in line.strip("|").split("|")]
         assert "undetermined (note 1)" in text and "\nNote 1: " in text, table.__name__
         assert "undetermined" not in cells, table.__name__  # every blank cell says why
+
+
+def test_headline_reads_every_number_with_its_error_from_the_results(results):
+    h = chapter.headline(results)
+    r = results
+    names = [f"{k} {s}" for s in ALL for k in ("b_S/b_T", "b_S", "b_T", "tau_s N→∞", "tau_d N→∞", "gamma N→∞",
+                                               "collapse σ")]
+    names += ["shape a tanh", f"shape a {SPARSE}", "γ ResNet-18"]
+    assert sorted(h) == sorted(names)
+    for name, pair in h.items():
+        assert isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, float) for x in pair), name
+        assert np.isnan(pair[1]) or pair[1] >= 0, name
+    same = lambda got, want: got == tuple(float(x) for x in want) or np.allclose(got, want, equal_nan=True)  # noqa: E731
+    for s in ALL:
+        f = r.fss[s]
+        assert same(h[f"b_S/b_T {s}"], (f.cutoff_ratio, f.cutoff_ratio_err))
+        assert same(h[f"b_S {s}"], (f.size_cutoff_exponent, f.size_cutoff_exponent_err))
+        assert same(h[f"b_T {s}"], (f.duration_cutoff_exponent, f.duration_cutoff_exponent_err))
+        for k in ("tau_s", "tau_d", "gamma"):
+            assert same(h[f"{k} N→∞ {s}"], f.limit[k])
+        assert same(h[f"collapse σ {s}"], (r.collapses[s].sigma, r.collapses[s].sigma_err))
+    for s in ("tanh", SPARSE):
+        assert same(h[f"shape a {s}"], r.shape_exponents[s])
+    assert same(h["γ ResNet-18"], (r.resnet_exponents[18].gamma, r.resnet_exponents[18].gamma_err))
+    blank = chapter.headline(_all_nan(results))  # undetermined numbers are NaN, not an error
+    assert set(blank) == set(h) and np.isnan(blank[f"b_T {SPARSE}"][0]) and np.isnan(blank["collapse σ tanh"][0])

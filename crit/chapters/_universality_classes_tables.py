@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the results record lives in the chapter module, which impor
     from crit.chapters.universality_classes import UniversalityClassesResults
 
 __all__ = ["assignment_table", "calibration_table", "class_table", "collapse_table", "cutoff_table",
-           "exact_shapes_table", "resnet_table", "separation_table", "sources_table", "sparse_table",
+           "exact_shapes_table", "headline", "resnet_table", "separation_table", "sources_table", "sparse_table",
            "surviving_table"]
 
 
@@ -217,3 +217,49 @@ def resnet_table(results: UniversalityClassesResults) -> str:
                      _cell(e.gamma, e.gamma_err, why=e.undetermined), _class_cell(results.assignments[e.name])])
     return tables.markdown(["network", "module calls", "ended avalanches", "no module below threshold", "$T_c$",
                             "$T$ window", "$\\tau_s$", "$\\tau_d$", "$\\gamma$", "class"], rows)
+
+
+# ------------------------------------------------------------------------------------- the headline
+
+def _pair(value, error) -> tuple[float, float]:
+    return float(value), float(error)
+
+
+def headline(results: UniversalityClassesResults) -> dict[str, tuple[float, float]]:
+    """The page's headline numbers with their stated 1σ errors, by name: what the seed-stability
+    table of :mod:`crit.book.stability` checks against their spread over seeds.
+
+    For every system of ``results.fss`` (``<sys>`` its name): ``"b_S/b_T <sys>"``, ``"b_S <sys>"`` and
+    ``"b_T <sys>"`` (width exponents of the cut-offs S_c ∝ N^{b_S}, T_c ∝ N^{b_T} and their ratio),
+    ``"tau_s N→∞ <sys>"``, ``"tau_d N→∞ <sys>"``, ``"gamma N→∞ <sys>"`` (the N → ∞ limits) and
+    ``"collapse σ <sys>"`` (σ of the size collapse); ``"shape a <sys>"`` of every system with a mean
+    shape (exponent of F ∝ [u(1 − u)]^a); ``"γ ResNet-<depth>"`` of every ResNet (slope of ⟨S⟩ on T).
+    All are dimensionless.
+
+    Parameters
+    ----------
+    results : UniversalityClassesResults
+        What :func:`~crit.chapters.universality_classes.compute` returned.
+
+    Returns
+    -------
+    dict
+        ``{name: (value, error)}``, read from the results' fields (nothing is recomputed); NaN where
+        the data left a number or its error undetermined. Never raises on results of
+        :func:`~crit.chapters.universality_classes.compute`.
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for system, f in results.fss.items():
+        out[f"b_S/b_T {system}"] = _pair(f.cutoff_ratio, f.cutoff_ratio_err)
+        out[f"b_S {system}"] = _pair(f.size_cutoff_exponent, f.size_cutoff_exponent_err)
+        out[f"b_T {system}"] = _pair(f.duration_cutoff_exponent, f.duration_cutoff_exponent_err)
+        for key in ("tau_s", "tau_d", "gamma"):
+            out[f"{key} N→∞ {system}"] = _pair(*f.limit[key])
+        c = results.collapses.get(system)
+        if c is not None:
+            out[f"collapse σ {system}"] = _pair(c.sigma, c.sigma_err)
+    for system, (a, a_err) in results.shape_exponents.items():
+        out[f"shape a {system}"] = _pair(a, a_err)
+    for depth, e in results.resnet_exponents.items():
+        out[f"γ ResNet-{depth}"] = _pair(e.gamma, e.gamma_err)
+    return out
