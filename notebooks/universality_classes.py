@@ -206,7 +206,8 @@ Markdown(chapter.sparse_table(results))
 # class predicts: free BM in $\ln\|h\|^2$ with step variance $2/N$ gives $T_c\propto N$,
 # $S_c\propto N^{3/2}$; mean-field DP on $N$ units $T_c\propto N^{1/2}$, $S_c\propto N$; 1+1-D DP on
 # $N$ sites $T_c\propto N^{z}$, $S_c\propto N^{z\gamma}$. Errors are jackknife over networks; exponents are
-# weighted least-squares slopes. The table gives, for the classes that predict both, the p-value of
+# weighted least-squares slopes, and their errors a jackknife of the whole fit (each block of networks
+# left out at every width at once: the weights are noisy too). The table gives, for the classes that predict both, the p-value of
 # $(b_S, b_T)$ alone, with their correlation over networks and the systematic errors.
 
 # %%
@@ -244,8 +245,11 @@ chapter.exponents_figure(results);
 # curves are flat whatever $\sigma$, so only their cut-off regions (past the maximum, below 80 % of
 # it) are compared: the squared difference of the log curves of every pair of widths on their common
 # range, over its counting variance, a $\chi^2$ per point ($\approx 1$: as good as the counts allow).
-# Errors are a jackknife over blocks of networks. `tests/test_collapse.py` checks the method on data
-# built with exact scaling and on critical branching on $N$ sites, where $\sigma = 1$.
+# The error of $\sigma$ is a delete-half jackknife over balanced half-samples of blocks of networks, with
+# $\tau$ refitted in each (the best $\sigma$ on a grid is not a smooth statistic, so the delete-one
+# jackknife does not apply). `tests/test_collapse.py` checks the method on data built with exact
+# scaling, on critical branching on $N$ sites, where $\sigma = 1$, and the error against the spread of
+# $\sigma$ over independent draws of disordered networks.
 
 # %%
 chapter.collapse_figure(results);
