@@ -335,7 +335,8 @@ def finite_size_scaling(system_sweeps: dict, system: str, *, pipeline=None) -> F
     se, de = col("size_cutoff"), col("duration_cutoff")
     fitted = np.isfinite(se) & np.isfinite(de) & np.isfinite(col("size_cutoff_err")) & \
         np.isfinite(col("duration_cutoff_err")) & (se > 0) & (de > 0)
-    n_groups, selection = (20, "ended") if pipeline is None else (pipeline.max_groups, pipeline.selection)
+    n_groups, selection = ((universality.MAX_GROUPS, "ended") if pipeline is None
+                           else (pipeline.max_groups, pipeline.selection))
     errors = cutoff_exponent_errors(system_sweeps, widths[fitted], n_groups, selection)
     s_exp = (universality.power_law_in_width(widths, se, col("size_cutoff_err"))[0], float(errors[0]))
     d_exp = (universality.power_law_in_width(widths, de, col("duration_cutoff_err"))[0], float(errors[1]))

@@ -50,7 +50,7 @@ from crit.records import Record
 
 __all__ = [
     "REFERENCE_CLASSES", "SYSTEMATIC", "TOLERANCE", "Exponents", "ClassAssignment", "measure",
-    "classify", "calibration", "power_law_in_width", "ratio_of_width_exponents", "extrapolate",
+    "classify", "calibration", "power_law_in_width", "ratio_of_width_exponents", "extrapolate", "MAX_GROUPS",
 ]
 
 #: (τ_s, τ_d, γ) of each reference class.
@@ -168,6 +168,8 @@ class ClassAssignment(Record):
 
 
 _GAMMA_MIN_COUNT = 20
+#: Blocks of networks (``network % MAX_GROUPS``) of :func:`measure`'s jackknife, by default.
+MAX_GROUPS = 20
 
 
 def _gamma(s, d, low, high, bins_per_decade=6, min_count=_GAMMA_MIN_COUNT):
@@ -201,7 +203,7 @@ def _estimate_and_reason(s, d, discrete_sizes, discrete_durations, s_win, d_win,
 
 
 def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete_durations, dmin=2.0,
-            gamma_dmin=10.0, name="", max_groups=20,
+            gamma_dmin=10.0, name="", max_groups=MAX_GROUPS,
             window_fraction=1.0, fixed_dmin=False) -> Exponents:
     """Exponents, γ and cut-offs of paired avalanche sizes and durations, with jackknife errors.
 
