@@ -246,11 +246,7 @@ def _cutoff_fits(widths, sums, kept) -> np.ndarray:
         sc, tc, s_loo, t_loo = total[:, 2] / total[:, 1], total[:, 4] / total[:, 3], loo[:, 2] / loo[:, 1], \
             loo[:, 4] / loo[:, 3]
     se, te = jackknife_error(s_loo), jackknife_error(t_loo)
-    rho = np.full(widths.size, np.nan)
-    for i in range(widths.size):
-        pair = np.stack([s_loo[i], t_loo[i]])[:, np.isfinite(s_loo[i]) & np.isfinite(t_loo[i])]
-        if pair.shape[1] >= 3 and (pair.std(axis=1) > 0).all():
-            rho[i] = np.corrcoef(pair)[0, 1]
+    rho = np.array([universality.cutoff_correlation(a, b) for a, b in zip(s_loo, t_loo)])
     return np.array([universality.power_law_in_width(widths, sc, se)[0],
                      universality.power_law_in_width(widths, tc, te)[0],
                      universality.ratio_of_width_exponents(widths, sc, se, tc, te, rho)[0]])

@@ -51,6 +51,7 @@ from crit.records import Record
 __all__ = [
     "REFERENCE_CLASSES", "SYSTEMATIC", "TOLERANCE", "Exponents", "ClassAssignment", "measure",
     "classify", "calibration", "power_law_in_width", "ratio_of_width_exponents", "extrapolate", "MAX_GROUPS",
+    "cutoff_correlation",
 ]
 
 #: (τ_s, τ_d, γ) of each reference class.
@@ -202,6 +203,18 @@ def _estimate_and_reason(s, d, discrete_sizes, discrete_durations, s_win, d_win,
     return full, why
 
 
+def cutoff_correlation(size_cutoffs, duration_cutoffs) -> float:
+    """Correlation of leave-one-group-out S_c and T_c over the groups where both are finite.
+
+    NaN with fewer than 3 such groups, or when either is constant over them.
+    """
+    cut = np.stack([np.asarray(size_cutoffs, float), np.asarray(duration_cutoffs, float)], axis=1)
+    cut = cut[np.isfinite(cut).all(axis=1)]
+    if cut.shape[0] < 3 or not (cut.std(axis=0) > 0).all():
+        return float("nan")
+    return float(np.corrcoef(cut.T)[0, 1])
+
+
 def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete_durations, dmin=2.0,
             gamma_dmin=10.0, name="", max_groups=MAX_GROUPS,
             window_fraction=1.0, fixed_dmin=False) -> Exponents:
@@ -299,9 +312,7 @@ def measure(sizes, durations, *, groups, survived=None, discrete_sizes, discrete
         if lost.any():
             names = np.array(["tau_s", "tau_d", "gamma", "size_cutoff", "duration_cutoff"])[lost]
             reasons.append(f"errors of {', '.join(names)}: fewer than 2 leave-one-group-out samples could be fitted")
-        cut = leave[:, 3:5][np.isfinite(leave[:, 3:5]).all(axis=1)]
-        if cut.shape[0] >= 3 and (cut.std(axis=0) > 0).all():
-            correlation = float(np.corrcoef(cut.T)[0, 1])
+        correlation = cutoff_correlation(leave[:, 3], leave[:, 4])
     return Exponents(
         name, full[0], err[0], full[1], err[1], full[2], err[2], full[3], err[3], full[4], err[4],
         s_win, d_win, g_win, int(s.size), int(labels.size), surviving, "; ".join(reasons), correlation,
