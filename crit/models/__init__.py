@@ -2,6 +2,8 @@
 
 ``avalanches``
     The batched avalanche engine of the paper's tanh/ReLU networks (:func:`~crit.models.avalanches.simulate`).
+``sweeps``
+    The same networks at every σ_w² of a grid, in one batched pass (common random numbers).
 ``activations``, ``theory``
     The activation functions and mean-field signal propagation (q*, χ₁, the order-to-chaos line,
     the finite-width critical point).

@@ -119,7 +119,7 @@ def propagate_random(
     w_scale = math.sqrt(sigma_w2 / n)
     b_scale = math.sqrt(sigma_b2)
 
-    def layer(l, x, dead):
+    def layer(l, x, dead, rows):
         m, b, _ = x.shape
         if layer_sampler(method, x.device.type, b, n) == "gram":
             h = _gram_layer(x, dead, w_scale, generator)
@@ -135,13 +135,20 @@ def propagate_random(
 def propagate_given(x0, weights, biases, *, q0, phi) -> ChunkResult:
     """Run inputs ``x0`` (``(1, B, N)``) through given weights ``(depth, N, N)`` and biases."""
 
-    def layer(l, x, dead):
+    def layer(l, x, dead, rows):
         return torch.matmul(x, weights[l - 1].T) + biases[l - 1]
 
     return _loop(x0, depth=weights.shape[0], q0=q0, phi=phi, layer=layer)
 
 
 def _loop(x0, *, depth, q0, phi, layer) -> ChunkResult:
+    """The layer loop shared by every sampler.
+
+    ``layer(l, x, dead, rows)`` returns h^l from ``x = φ(h^{l-1})`` of shape ``(M', B', N)``: the
+    networks and rows still carried (compaction drops the others), ``dead`` marks carried rows
+    already below threshold, and ``rows`` (``(M', B')``, int64) is each row's index in the chunk,
+    ``network · B + input``, for samplers that must know whose row it is.
+    """
     m, b, n = x0.shape
     device, dtype = x0.device, x0.dtype
     total = m * b
@@ -153,7 +160,7 @@ def _loop(x0, *, depth, q0, phi, layer) -> ChunkResult:
     norms[0] = x0.pow(2).sum(-1).sqrt().reshape(-1)
     compact_at = compaction_layers(depth, device)
     for l in range(1, depth + 1):
-        h = layer(l, phi(h), ~alive)
+        h = layer(l, phi(h), ~alive, rows)
         norm = torch.linalg.vector_norm(h, dim=-1)
         n2 = norm * norm
         flat_rows = rows.reshape(-1)
