@@ -188,7 +188,9 @@ def test_common_random_numbers_give_every_sigma_w2_of_a_row_the_same_networks():
     wide = phases.scan([0.8, 1.1, 1.4], **kw)
     alone = phases.scan([1.1], **kw)
     assert wide.common_random_numbers
-    for name in ("n_survived", "n_ended", "sum_size", "sum_size_ended"):
+    for name in ("n_survived", "n_ended"):
         assert np.array_equal(getattr(wide, name)[:, 1], getattr(alone, name)[:, 0])
+    for name in ("sum_size", "sum_size_ended"):  # the batched product may round in another order
+        np.testing.assert_allclose(getattr(wide, name)[:, 1], getattr(alone, name)[:, 0], rtol=1e-5)
     with pytest.raises(TypeError, match="True or False"):
         phases.scan([1.1], **{**kw, "common_random_numbers": 1})

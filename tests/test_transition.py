@@ -10,7 +10,6 @@ import pytest
 import torch
 
 from crit.analysis import phases, transition
-from crit.models import avalanches as av
 from crit.models.theory import finite_width_critical_sigma_w2
 
 TRUTH = 1.0312  # peak of the synthetic curves
@@ -253,20 +252,6 @@ def test_collapse_curves_without_exponents_or_overlap_is_undetermined_and_bad_in
 
 
 # ----------------------------------------------------------------------------------------- real scans
-
-
-def test_common_random_numbers_draw_the_same_normals_scaled_by_sigma_w():
-    """What scan(common_random_numbers=True) relies on: one network, method "explicit", the same seed at
-    two σ_w² give layer-1 norms in the ratio √(σ_w²'/σ_w²) for every input (σ_w² large enough that every
-    input survives the 6 layers at both, so the traces of both runs list the same inputs in the same order)."""
-    kw = {"n_inputs": 40, "inputs_per_network": 40, "seed": 11, "method": "explicit", "record_traces": True,
-          "dtype": torch.float64}
-    low, high = av.simulate(16, 6, 4.0, **kw), av.simulate(16, 6, 9.0, **kw)
-    assert low.survived.all() and high.survived.all() and low.sizes.size == high.sizes.size == 40
-    first = lambda a: a.traces.values[a.traces.offsets[:-1]] + np.sqrt(0.1)
-    np.testing.assert_allclose(first(high) / first(low), 1.5, rtol=1e-12)
-    second = lambda a: a.traces.values[a.traces.offsets[:-1] + 1] + np.sqrt(0.1)
-    assert not np.allclose(second(high) / second(low), 2.25)  # tanh is not linear: beyond layer 1, not a scaling
 
 
 def test_common_random_numbers_shrink_the_error_of_the_survival_derivative():

@@ -49,6 +49,7 @@ import numpy as np
 from crit import _validate
 from crit.analysis.resampling import jackknife, too_few_networks
 from crit.models import avalanches as av
+from crit.models import sweeps
 from crit.records import Record
 from crit.seeds import sub_seed
 
@@ -234,16 +235,12 @@ def scan(
         Without common random numbers, point (i, j) of the grid uses seed ``sub_seed(seed, i, j)``
         (:func:`crit.seeds.sub_seed`): points are independent. With them, see below.
     common_random_numbers : bool
-        If True, network k of row i uses seed ``sub_seed(sub_seed(seed, i, "crn"), "network", k)`` at
-        every σ_w² of the row, and ``method="explicit"``: its inputs, the N² normals of every W^l
-        and the normals of every b^l are then the same at every σ_w², scaled by √(σ_w²/N) (and
-        √σ_b²). Why those two choices: the ``"gram"`` sampler draws a number of normals that depends
-        on how many inputs are still alive, and ``"auto"`` switches sampler by that number, so
-        their streams depend on σ_w²; and networks simulated together share one generator, whose
-        stream shifts when a network falls silent earlier at one σ_w² than at another. So each
-        network is its own call of :func:`crit.models.avalanches.simulate` (slower than the batched
-        default, about 7–10× at N = 32–128 on a CPU core). False (default) keeps the results of
-        earlier scans.
+        If True, every σ_w² of row i runs the same networks and inputs
+        (:func:`crit.models.sweeps.simulate_sweep` with seed ``sub_seed(seed, i, "crn")``): the
+        normals of every W^l and b^l are drawn once, keyed by network block and layer, and scaled by
+        √(σ_w²/N) and √σ_b², and the whole row is propagated in one batched product. Another grid
+        with the same seed (a refinement round) meets the same networks. False (default): each
+        point draws its own networks with :func:`crit.models.avalanches.simulate`.
 
     Returns
     -------
@@ -273,21 +270,18 @@ def scan(
     dev = av.resolve_device(device)
     common = {"q0": q0, "activation": activation, "device": dev, "progress": progress}
     for i, b2 in enumerate(sb):
-        row_seed = sub_seed(seed, i, "crn")
-        for j, w2 in enumerate(sw):
-            if common_random_numbers:
-                runs = [av.simulate(width, depth, w2, b2, n_inputs=inputs_per_network,
-                                    inputs_per_network=inputs_per_network, seed=sub_seed(row_seed, "network", k),
-                                    method="explicit", **common) for k in range(m)]
-                counts = [_network_counts(rec) for rec in runs]
-                rec = runs[-1]
-                for name in names:
-                    out[name][i, j] = np.concatenate([c[name] for c in counts])
-            else:
-                rec = av.simulate(width, depth, w2, b2, n_inputs=n_inputs, inputs_per_network=inputs_per_network,
-                                  seed=sub_seed(seed, i, j), **common)
+        if common_random_numbers:
+            row = sweeps.simulate_sweep(width, depth, sw, b2, n_networks=m, inputs_per_network=inputs_per_network,
+                                        q0=q0, activation=activation, seed=sub_seed(seed, i, "crn"), device=dev)
+            for j, rec in enumerate(row):
                 for name, value in _network_counts(rec).items():
                     out[name][i, j] = value
+            continue
+        for j, w2 in enumerate(sw):
+            rec = av.simulate(width, depth, w2, b2, n_inputs=n_inputs, inputs_per_network=inputs_per_network,
+                              seed=sub_seed(seed, i, j), **common)
+            for name, value in _network_counts(rec).items():
+                out[name][i, j] = value
     return PhaseScan(
         sigma_w2=sw, sigma_b2=sb, **out, width=rec.width, depth=rec.depth, q0=rec.q0, n_inputs=n_inputs,
         inputs_per_network=inputs_per_network, activation=activation, seed=seed, device=str(dev),

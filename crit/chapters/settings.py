@@ -189,8 +189,8 @@ class Results:
 def one_cpu_thread(device):
     """Run the block with one torch thread when ``device`` (a ``torch.device``) is the CPU.
 
-    Chapters whose runs are many small simulations (one network per call, as with common random
-    numbers) gain nothing from intra-op threads and lose much to their waiting on a shared machine.
+    Chapters whose runs are many small simulations (a block of narrow networks per product) gain
+    little from intra-op threads and lose much to their waiting on a shared machine.
     The previous thread count is restored afterwards; on a GPU nothing changes.
     """
     if device.type != "cpu":
