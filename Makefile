@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/engine.py
 	$(PY) benchmarks/fits.py
 	$(PY) benchmarks/support_search.py
+	$(PY) benchmarks/sweeps.py
 
 clean:
 	rm -rf _build book/*.ipynb book/_generated .cache

@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from crit.analysis import phases, transition
+from crit.analysis.verdicts import Verdict
 from crit.book import claims
 from crit.chapters import phase_diagram as chapter
 from crit.chapters.settings import Grid
@@ -338,3 +339,57 @@ def test_headline_reads_the_peaks_and_exponents_with_their_errors(tiny):
     assert good["N·shift N=12"] == pytest.approx((1.0, 0.1))  # peaks at σ_c(N) + 1/N, errors 0.1/N
     undetermined = dataclasses.replace(g, refined={**g.refined, 16: _refinement(g.refined[16], math.nan, math.nan)})
     assert all(math.isnan(x) for x in chapter.headline(undetermined)["S_end peak N=16"])
+
+
+def _publish_authors(root, monkeypatch, *, code=None, seed=1):
+    """Publish the authors' part, shrunk to width 8 so that it runs in a second, as the paper profile's."""
+    from crit.book import published
+
+    monkeypatch.setattr(chapter, "_AUTHORS_SIGMA_W2", Grid.linear(0.9, 1.3, 3))
+    monkeypatch.setattr(chapter, "_AUTHORS_SCAN", {"sigma_b2": 0.0, "width": 8, "depth": 8, "n_inputs": 60,
+                                                   "inputs_per_network": 20})
+    scan = chapter.compute_authors("paper", seed=seed, device="cpu")
+    run = {"device": "cpu: test", "seconds": 3.0, "date": "2026-12-01 00:00 UTC", "commit": "abc123", "code": code}
+    published.publish_record(scan, chapter="phase_diagram", part=chapter.PARTS[0], profile="paper", seed=seed,
+                             settings=chapter.PROFILES["paper"], run=run, commit="abc123", root=root)
+    return scan
+
+
+def test_a_published_authors_scan_is_read_not_recomputed(tiny, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRIT_CACHE_DIR", tiny[2])  # the rest of the page is read back from the tiny run
+    scan = _publish_authors(tmp_path, monkeypatch)
+    (part,) = chapter.PARTS
+    assert part.name == "authors" and part.record is phases.PhaseScan and part.compute is chapter.compute_authors
+    monkeypatch.setattr(chapter, "compute_authors", lambda *a, **k: pytest.fail("the published scan was recomputed"))
+    folder = tmp_path / "results" / "paper"
+    r = chapter.compute(TINY, seed=1, device="cpu", published=folder)
+    np.testing.assert_array_equal(r.authors.n_in, scan.n_in)
+    np.testing.assert_array_equal(r.authors.sigma_w2, scan.sigma_w2)
+    assert r.authors_peak is not None and r.settings is TINY and not TINY.authors_run
+    np.testing.assert_array_equal(r.refined[12].grid, tiny[0].refined[12].grid)  # the rest: as without
+    first, rest = r.sources
+    assert first.provenance.device == "cpu: test" and first.stale == "" and rest.provenance is None
+    assert rest.profile == "ci" and chapter.claim(r).profile == "ci"  # the claim rests on the ci numbers
+    text = claims.profile_statement(r.settings, chapter.PROFILES, chapter.SCOPE, seed=1, sources=r.sources)
+    assert "read from the published results" in text and "computed in this build" in text and "abc123" in text
+    assert isinstance(chapter.authors_verdict(r), Verdict)
+    # another SEED, other sizes, or no published scan: not this page's scan
+    assert chapter._published_authors(folder, 2) is None
+    assert chapter._published_authors(tmp_path / "nothing", 1) is None
+    monkeypatch.setattr(chapter, "_AUTHORS_SCAN", {**chapter._AUTHORS_SCAN, "depth": 9})
+    assert chapter._published_authors(folder, 1) is None
+
+
+def test_a_published_authors_scan_of_earlier_code_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRIT_CACHE_DIR", str(tmp_path / "cache"))
+    _publish_authors(tmp_path, monkeypatch, code="0000000000000000")
+    _, source = chapter._published_authors(tmp_path / "results" / "paper", 1)
+    assert "earlier version" in source.stale and "0000000000000000" in source.stale
+    assert "earlier version of this chapter's code" in source.sentence()
+
+
+def test_compute_authors_checks_its_arguments():
+    with pytest.raises(ValueError, match="profile"):
+        chapter.compute_authors("huge")
+    with pytest.raises((TypeError, ValueError), match="seed"):
+        chapter.compute_authors("paper", seed=-1)

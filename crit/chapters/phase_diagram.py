@@ -8,7 +8,9 @@ dρ/dσ_w², each refined around its peak until its error is at most 0.2/N
 σ_c(N) = exp(ln(N/2) − ψ(N/2)) (:func:`crit.analysis.transition.peak_scaling`) and a collapse of the
 curves. Beside them: the authors' χ = dS̄/dσ_w² and χ_F, one depth sweep at a fixed width, and
 the map of S̄_end in the plane of σ_w² and the dimensionless drive h = N·σ_b²/q0 with its
-quasi-critical line. The verdicts and the claim (``_phase_diagram_verdicts``), the tables
+quasi-critical line. The rerun of the authors' own scan is the page's one publishable part
+(:data:`PARTS`): ``compute(..., published="results/paper")`` reads it from the published results.
+The verdicts and the claim (``_phase_diagram_verdicts``), the tables
 (``_phase_diagram_tables``) and the figures (``_phase_diagram_figures``) are re-exported here.
 """
 
@@ -23,6 +25,7 @@ import numpy as np
 from crit import _validate
 from crit.analysis import phases, transition
 from crit.analysis.drive import drive_to_sigma_b2
+from crit.book import published as _published
 from crit.book.cache import cached_call
 from crit.chapters._phase_diagram_figures import (
     authors_run,
@@ -63,7 +66,7 @@ from crit.models import theory
 from crit.seeds import sub_seed
 
 __all__ = [
-    "AUTHORS_PEAK", "PROFILES", "Q0", "SCOPE", "PhaseDiagramResults", "PhaseDiagramSettings", "authors_run",
+    "AUTHORS_PEAK", "PARTS", "PROFILES", "Q0", "SCOPE", "PhaseDiagramResults", "PhaseDiagramSettings", "authors_run",
     "authors_table", "authors_verdict", "claim", "collapse_figure", "collapse_sentence", "compute",
     "curve_points", "depth_figure", "depth_table", "depth_verdicts", "drive_map", "exponent_verdicts",
     "fluctuation_verdict", "headline", "map_table", "map_verdicts", "never_ending_sentence", "order_parameter_verdicts",
@@ -201,6 +204,9 @@ class PhaseDiagramResults(Results):
         The authors' scan (None unless ``settings.authors_run``).
     authors_peak, authors_err : float or None
         Peak of χ of the authors' scan (σ_w²) and its error.
+    sources : tuple of crit.book.published.Source
+        Where the numbers came from when the authors' scan was read from published results: that
+        scan, then everything else; ``()`` when everything was computed in this build.
     """
 
     sweeps: dict
@@ -220,6 +226,7 @@ class PhaseDiagramResults(Results):
     authors: phases.PhaseScan | None
     authors_peak: float | None
     authors_err: float | None
+    sources: tuple = ()
 
 
 
@@ -240,7 +247,54 @@ def _runner(s, seed, device, progress, width, depth, *, sigma_b2=0.0, n_inputs=N
     return run
 
 
-def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiagramResults:
+def compute_authors(profile="paper", *, seed=0, device="auto", progress=False) -> phases.PhaseScan:
+    """The authors' susceptibility scan rerun as they ran it (cached; the page's publishable part).
+
+    Width 300, depth 500, σ_b² = 0, 10⁴ inputs per point with a new network every 1000, σ_w² ∈
+    linspace(0.95, 1.4, 20), and without common random numbers, as in their notebook. The sizes are
+    theirs at every profile: ``profile`` (a name of :data:`PROFILES` or settings) is only checked.
+
+    Parameters
+    ----------
+    profile : str or PhaseDiagramSettings
+        The profile it is computed for (``python -m crit compute --part authors``).
+    seed : int
+        The notebook's ``SEED``; the scan's seed is ``sub_seed(seed, "authors")``.
+    device : str or torch.device
+        "auto", "cpu" or "cuda" (not part of the cache key).
+    progress : bool
+        Show progress bars.
+    """
+    PROFILES.resolve(profile)
+    seed = _validate.integer("seed", seed, minimum=0)
+    return cached_call(phases.PhaseScan, phases.scan, sigma_w2=_AUTHORS_SIGMA_W2.values(), **_AUTHORS_SCAN,
+                       seed=sub_seed(seed, "authors"), device=av.resolve_device(device), progress=progress)
+
+
+#: The parts of the page that are published on their own (``python -m crit publish``): the authors' scan.
+PARTS = (_published.Part("authors", "the authors' susceptibility scan", phases.PhaseScan, compute_authors,
+                         ("crit.analysis.phases",)),)
+
+
+def _published_authors(folder, seed):
+    """``(scan, its Source)`` of the authors' scan published in ``folder`` with ``seed``, or None.
+
+    None when it is not published there, was published with another ``SEED``, or was run with other
+    sizes than :func:`compute_authors` runs now (then it is not the scan this page describes).
+    """
+    found = _published.load(folder, "phase_diagram", PARTS[0])
+    if found is None:
+        return None
+    scan, provenance = found
+    same = (provenance.seed == seed and np.array_equal(scan.sigma_w2, _AUTHORS_SIGMA_W2.values())
+            and np.array_equal(scan.sigma_b2, [_AUTHORS_SCAN["sigma_b2"]])
+            and all(getattr(scan, k) == v for k, v in _AUTHORS_SCAN.items() if k != "sigma_b2"))
+    if not same:
+        return None
+    return scan, _published.Source(PARTS[0].title, provenance.profile, provenance, provenance.stale(PARTS[0].code()))
+
+
+def compute(profile="ci", *, seed=0, device="auto", progress=False, published=None) -> PhaseDiagramResults:
     """Run (or read from the results cache) every scan of the page, refine the peaks and scale them.
 
     Parameters
@@ -254,6 +308,11 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
         "auto", "cpu" or "cuda" (not part of the cache key).
     progress : bool
         Show progress bars.
+    published : path, optional
+        A folder of published results (``results/paper``): the authors' scan is read from it when it
+        holds one published with ``seed``, at any profile, and the rest is computed at ``profile``;
+        ``results.sources`` says which came from where. None (the default): the authors' scan is
+        computed when ``settings.authors_run`` and left out otherwise.
 
     Returns
     -------
@@ -292,9 +351,14 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
                 points=s.refine_points))
             map_scans.append(run(s.map_sigma_w2.values()))
     authors = authors_peak = authors_err = None
-    if s.authors_run:
-        authors = cached_call(phases.PhaseScan, phases.scan, sigma_w2=_AUTHORS_SIGMA_W2.values(), **_AUTHORS_SCAN,
-                              seed=sub_seed(seed, "authors"), device=dev, progress=progress)
+    found = None if published is None else _published_authors(published, seed)
+    sources = ()
+    if found is not None:
+        authors, source = found
+        sources = (source, _published.Source("everything else", s.profile or "settings of one's own"))
+    elif s.authors_run:
+        authors = compute_authors(s, seed=seed, device=dev, progress=progress)
+    if authors is not None:
         a_peak, a_err, _ = phases.ridge(authors.sigma_w2, *authors.response_susceptibility(),
                                         rng=np.random.default_rng(sub_seed(seed, "authors ridge")))
         authors_peak, authors_err = float(a_peak[0]), float(a_err[0])
@@ -318,7 +382,7 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> PhaseDiag
         map_refined=tuple(map_refined),
         map_mean_field=np.array([float(theory.critical_sigma_w2(drive_to_sigma_b2(float(h), s.map_width, Q0)))
                                  for h in drives]),
-        authors=authors, authors_peak=authors_peak, authors_err=authors_err,
+        authors=authors, authors_peak=authors_peak, authors_err=authors_err, sources=sources,
     )
 
 
