@@ -164,7 +164,8 @@ PROFILES = Profiles(
 #: What each profile's sizes can and cannot show (the page states it at its top).
 SCOPE = {
     "ci": ("Widths 16 to 64 at depth twice the width, 20 networks of 50 inputs per point, a depth sweep at width "
-           "32 and a map at width 32 (12 networks per point); no rerun of the authors' scan (width 300). Three "
+           "32 and a map at width 32 (12 networks per point); the authors' scan (width 300) is not rerun at this "
+           "profile, only read where a build takes it from the published results. Three "
            "widths give a finite-size scaling fit with one degree of freedom; with 20 networks the refinement may "
            "stop short of its 0.2/N target, and the map's rows are located on its grid only."),
     "paper": ("Widths 32 to 512 at depth twice the width, 100 networks of 100 inputs per point, a depth sweep at "
