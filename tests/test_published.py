@@ -168,3 +168,20 @@ def nbformat_read(path):
     import nbformat
 
     return nbformat.read(path, as_version=4)
+
+
+def test_the_committed_results_are_whole_and_of_their_parts():
+    """Every file under the repository's results/paper/ reads back as the record its chapter part names."""
+    from crit.book.build import REPO_ROOT
+
+    found = published.provenances(REPO_ROOT)
+    for name, provenances in found.items():
+        parts = {p.name: p for p in published.chapter_parts(name)}
+        for provenance in provenances:
+            assert provenance.part in parts, f"{name}/{provenance.part} is no longer a part of its chapter"
+            part = parts[provenance.part]
+            record, again = published.load(published.results_dir(REPO_ROOT), name, part)
+            assert isinstance(record, part.record) and again.sha256 == provenance.sha256
+            assert provenance.profile == published.PUBLISHED_PROFILE and provenance.seed == 0
+            assert provenance.device != "not recorded" and provenance.commit
+    assert published.total_bytes(REPO_ROOT) <= published.MAX_BYTES
