@@ -308,6 +308,7 @@ def test_authors_verdict_compares_the_rerun_with_their_peak(tiny):
     r = tiny[0]
     ran = dataclasses.replace(r, authors=r.sweeps[12], authors_peak=1.05, authors_err=0.01)
     assert chapter.authors_verdict(ran).outcome == "agrees"
+    assert "width 12, depth 12, 60 inputs per point; `ci` profile" in str(chapter.authors_verdict(ran))
     far = dataclasses.replace(ran, authors_peak=1.2)
     assert chapter.authors_verdict(far).outcome == "differs" and "above it" in str(chapter.authors_verdict(far))
     assert chapter.authors_verdict(dataclasses.replace(ran, authors_err=np.nan)).outcome == "undetermined"
@@ -372,7 +373,8 @@ def test_a_published_authors_scan_is_read_not_recomputed(tiny, tmp_path, monkeyp
     assert rest.profile == "ci" and chapter.claim(r).profile == "ci"  # the claim rests on the ci numbers
     text = claims.profile_statement(r.settings, chapter.PROFILES, chapter.SCOPE, seed=1, sources=r.sources)
     assert "read from the published results" in text and "computed in this build" in text and "abc123" in text
-    assert isinstance(chapter.authors_verdict(r), Verdict)
+    verdict = chapter.authors_verdict(r)
+    assert isinstance(verdict, Verdict) and "`paper` profile, published" in str(verdict)
     # another SEED, other sizes, or no published scan: not this page's scan
     assert chapter._published_authors(folder, 2) is None
     assert chapter._published_authors(tmp_path / "nothing", 1) is None

@@ -409,8 +409,14 @@ def authors_verdict(results) -> vd.Verdict | str:
         return _nan_verdict("the peak of $\\chi$ of the authors' scan: "
                             + ridge_undetermined(results.authors.response_susceptibility()[0])[0])
     err = math.nan if results.authors_err is None else float(results.authors_err)
+    scan = results.authors
+    published = next((src for src in getattr(results, "sources", ()) if src.provenance is not None), None)
+    profile = (f"`{published.profile}` profile, published" if published is not None
+               else f"`{results.settings.profile}` profile" if results.settings.profile else "settings of one's own")
+    what = (f"The peak of $\\chi$ of the rerun (width {scan.width}, depth {scan.depth}, {scan.n_inputs:,d} inputs "
+            f"per point; {profile})")
     v = vd.compare(float(results.authors_peak), err, AUTHORS_PEAK, _AUTHORS_STEP / math.sqrt(12),
-                   what="The peak of $\\chi$ of the rerun", reference_name="the authors' peak")
+                   what=what, reference_name="the authors' peak")
     return _with_direction(v, AUTHORS_PEAK)
 
 
