@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 
 import torch
+from _timing import timed
 
 from crit.models import avalanches as av
 
@@ -41,14 +41,6 @@ def naive_loop(n_inputs, seed=0, inputs_per_network=1000, device="cpu"):
                 recorded += layer >= 1
                 break
     return recorded
-
-
-def timed(fn):
-    start = time.perf_counter()
-    out = fn()
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-    return time.perf_counter() - start, out
 
 
 def main():

@@ -14,10 +14,10 @@ ratio; never fails. Usage::
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
+from _timing import timed
 
 from crit.models import avalanches as av
 from crit.models import sweeps
@@ -27,14 +27,6 @@ def per_network(width, depth, grid, networks, inputs_per_network, device):
     return [[av.simulate(width, depth, w2, n_inputs=inputs_per_network, inputs_per_network=inputs_per_network,
                          seed=k, method="explicit", device=device, progress=False) for k in range(networks)]
             for w2 in grid]
-
-
-def timed(fn):
-    start = time.perf_counter()
-    out = fn()
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-    return time.perf_counter() - start, out
 
 
 def main():
