@@ -68,6 +68,7 @@ from crit.seeds import sub_seed
 __all__ = [
     "AUTHORS_PEAK", "PARTS", "PROFILES", "Q0", "SCOPE", "PhaseDiagramResults", "PhaseDiagramSettings", "authors_run",
     "authors_table", "authors_verdict", "claim", "collapse_figure", "collapse_sentence", "compute",
+    "compute_authors",
     "curve_points", "depth_figure", "depth_table", "depth_verdicts", "drive_map", "exponent_verdicts",
     "fluctuation_verdict", "headline", "map_table", "map_verdicts", "never_ending_sentence", "order_parameter_verdicts",
     "order_parameters", "peaks_table", "phases_sentence", "scaling_figure", "scaling_table", "surviving_verdict",
