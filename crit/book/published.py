@@ -183,6 +183,12 @@ class Source:
     provenance: Provenance | None = None
     stale: str = ""
 
+    @classmethod
+    def from_published(cls, part: Part, provenance: Provenance) -> Source:
+        """The source of ``part`` read from published results with ``provenance``, stale or not against
+        the part's code now."""
+        return cls(part.title, provenance.profile, provenance, provenance.stale(part.code()))
+
     def sentence(self) -> str:
         """One sentence (Markdown) for the top of the page."""
         if self.provenance is None:

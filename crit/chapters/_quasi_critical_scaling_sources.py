@@ -58,7 +58,7 @@ def read_point(folder, part: published.Part, settings_cls):
     if not isinstance(point, CriticalPoint):  # pragma: no cover - load() checks the class
         raise TypeError(f"expected a CriticalPoint, got {type(point).__name__}")
     settings = settings_from(settings_cls, provenance.settings)
-    source = published.Source(part.title, provenance.profile, provenance, provenance.stale(part.code()))
+    source = published.Source.from_published(part, provenance)
     return point, settings, source
 
 

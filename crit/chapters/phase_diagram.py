@@ -293,7 +293,7 @@ def _published_authors(folder, seed):
             and all(getattr(scan, k) == v for k, v in _AUTHORS_SCAN.items() if k != "sigma_b2"))
     if not same:
         return None
-    return scan, _published.Source(PARTS[0].title, provenance.profile, provenance, provenance.stale(PARTS[0].code()))
+    return scan, _published.Source.from_published(PARTS[0], provenance)
 
 
 def compute(profile="ci", *, seed=0, device="auto", progress=False, published=None) -> PhaseDiagramResults:
