@@ -50,8 +50,7 @@ def test_another_grid_and_another_memory_split_meet_the_same_networks(monkeypatc
 
 def test_same_seed_same_numbers_other_seed_other_networks():
     kw = {"width": 10, "depth": 20, "n_networks": 5, "inputs_per_network": 8}
-    a, b = (sweeps.simulate_sweep(width=10, depth=20, sigma_w2=[1.2], n_networks=5, inputs_per_network=8, seed=1)[0]
-            for _ in range(2))
+    a, b = (sweeps.simulate_sweep(sigma_w2=[1.2], seed=1, **kw)[0] for _ in range(2))
     c = sweeps.simulate_sweep(sigma_w2=[1.2], seed=2, **kw)[0]
     assert np.array_equal(a.sizes, b.sizes) and np.array_equal(a.durations, b.durations)
     assert not (a.sizes.size == c.sizes.size and np.allclose(a.sizes, c.sizes))
