@@ -35,7 +35,7 @@
 PROFILE = "ci"  # "ci": small networks for 2 CPU cores (about a minute); "paper": the paper's sizes (GPU)
 SEED = 0  # every scan and every bootstrap gets its own seed from it, by label
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
-PUBLISHED = ""  # "": compute every number; "results/paper": read the published rerun of the authors' scan
+PUBLISHED = ""  # "": compute every number; "results/paper": read the published page, or the authors' scan
 
 # %%
 from IPython.display import Markdown, display
@@ -44,16 +44,17 @@ from crit.book import claims, style
 from crit.chapters import phase_diagram as chapter
 
 style.use()
-display(chapter.PROFILES[PROFILE])
 
 # %% [markdown]
 # Every scan below is computed once and kept in the results cache (`.cache/`), keyed by its
 # parameters and the code that made it; change a parameter above and it is recomputed. With
-# `PUBLISHED` set, the rerun of the authors' scan is read from the published results (the statement
-# at the top says which numbers came from where).
+# `PUBLISHED` set, the page is replayed from its published paper-scale scans where they are
+# published, and otherwise the rerun of the authors' scan is read from them (the statement at the
+# top says which numbers came from where). The settings the numbers below were computed with:
 
 # %% tags=["nbval-ignore-output"]
 results = chapter.compute(PROFILE, seed=SEED, device=DEVICE, published=PUBLISHED or None)
+display(results.settings)
 style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE,
                                                             seed=SEED, sources=results.sources))
 claims.glue_claim(chapter.claim(results))

@@ -55,6 +55,7 @@
 PROFILE = "ci"  # "ci": small networks for 2 CPU cores (minutes); "paper": width 128, depths 40 and 80 (GPU)
 SEED = 0  # seeds of the engine's scans and of every training run derive from it
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
+PUBLISHED = ""  # "": compute every number; "results/paper": replay the page from its published results
 
 # %%
 from IPython.display import Markdown, display
@@ -63,8 +64,6 @@ from crit.book import claims, style
 from crit.chapters import susceptibility_predicts_learning as chapter
 
 style.use()
-settings = chapter.PROFILES[PROFILE]
-display(settings)
 
 # %% [markdown]
 # The data sets ship with the installed packages, so the chapter builds offline:
@@ -76,12 +75,16 @@ display(settings)
 # (`crit.models.datasets.load("mnist", data_dir=...)`); nothing is ever downloaded.
 #
 # Scanning the engine and training every design are the slow steps; both go through the results
-# cache (`.cache/`), keyed by their parameters.
+# cache (`.cache/`), keyed by their parameters. With `PUBLISHED` set, they are read from the
+# published paper-scale results where this page is published (the statement at the top says so).
+# The settings the numbers below were computed with:
 
 # %% tags=["nbval-ignore-output"]
-results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
+results = chapter.compute(PROFILE, seed=SEED, device=DEVICE, published=PUBLISHED or None)
+settings = results.settings
+display(settings)
 style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE,
-                                                            seed=SEED))
+                                                            seed=SEED, sources=results.sources))
 claims.glue_claim(chapter.claim(results))
 style.glue_md("rows", chapter.rows_sentence(results))
 style.glue("train_s", results.train_s)

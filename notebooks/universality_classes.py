@@ -38,6 +38,7 @@
 PROFILE = "ci"  # "ci": widths 32…256 on 2 CPU cores (minutes); "paper": widths 64…2048 (GPU)
 SEED = 0  # seed of the first simulation; every system, width and model gets its own from it
 DEVICE = "auto"  # "auto" (a GPU when there is one), "cpu" or "cuda"
+PUBLISHED = ""  # "": compute every number; "results/paper": replay the page from its published results
 
 # %%
 from IPython.display import Markdown, display
@@ -47,12 +48,13 @@ from crit.book import claims, style
 from crit.chapters import universality_classes as chapter
 
 style.use()
-settings = chapter.PROFILES[PROFILE]
-display(settings)
 
 # %% tags=["nbval-ignore-output"]
-results = chapter.compute(PROFILE, seed=SEED, device=DEVICE)
-style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE, seed=SEED))
+results = chapter.compute(PROFILE, seed=SEED, device=DEVICE, published=PUBLISHED or None)
+settings = results.settings  # the settings every number below was computed with
+display(settings)
+style.glue_md("profile_statement", claims.profile_statement(results.settings, chapter.PROFILES, chapter.SCOPE,
+                                                            seed=SEED, sources=results.sources))
 claims.glue_claim(chapter.claim(results))
 for key, sentence in chapter.page_verdicts(results).items():  # every result sentence of the page
     style.glue_md(key, sentence)

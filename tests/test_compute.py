@@ -46,9 +46,15 @@ def test_part_computes_only_that_part(monkeypatch):
 def test_the_quasi_critical_chapter_publishes_its_critical_point():
     from crit.chapters import quasi_critical_scaling as chapter
 
-    (part,) = chapter.PARTS
+    part, whole = chapter.PARTS
     assert part.name == "point" and part.compute is chapter.compute_point
     assert part.code() == cache_digest("crit.chapters._quasi_critical_scaling_point")
+    assert whole.name == "chapter" and whole.record.__name__ == "CacheBundle"
+
+
+def test_every_chapter_can_be_published_whole():
+    for name in chapters.names():
+        assert [p.name for p in chapters.load(name).PARTS][-1] == "chapter", name
 
 
 def cache_digest(*modules):

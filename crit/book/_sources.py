@@ -84,7 +84,7 @@ def _stale(provenance) -> str:
     part = parts.get(provenance.part)
     if part is None:
         return "the chapter no longer defines this part"
-    return provenance.stale(part.code()) or "no"
+    return provenance.stale() or "no"
 
 
 def sources_table(runs, plans: dict, *, device: str, commit: str) -> str:

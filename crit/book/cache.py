@@ -15,12 +15,16 @@ Beside every record it computes, :func:`cached_call` notes the run (:func:`run_i
 words, the wall time, the date, the commit and the code hash) in a small JSON file, which
 ``python -m crit publish`` copies into the provenance of a published result. Inside
 :func:`read_only`, nothing is computed: a missing record raises :class:`NotCached` (publishing
-reads the cache this way).
+reads the cache this way). :func:`touched` lists every record a block read or computed, with its
+parameters (a chapter's whole results are published as those records, :mod:`crit.book.replay`), and
+inside :func:`overlay` a record missing here is looked up in another store, e.g. those published
+records, by its parameters less its code hash.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import functools
 import hashlib
@@ -33,8 +37,8 @@ from typing import Callable, TypeVar
 import crit
 from crit.records import Record, plain
 
-__all__ = ["RUNTIME_ARGUMENTS", "NotCached", "cache_dir", "science_digest", "key", "cached", "cached_call", "read_only",
-           "run_info"]
+__all__ = ["RUNTIME_ARGUMENTS", "Entry", "NotCached", "cache_dir", "science_digest", "key", "free_key", "cached",
+           "cached_call", "read_only", "touched", "overlay", "run_info"]
 
 R = TypeVar("R", bound=Record)
 
@@ -106,11 +110,40 @@ def key(kind: str, params: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def free_key(kind: str, params: dict) -> str:
+    """:func:`key` of ``params`` less their code hash (``"code"``): the same computation by other code."""
+    return key(kind, {k: v for k, v in params.items() if k != "code"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """A record that a :func:`touched` block read or computed.
+
+    Attributes
+    ----------
+    path : Path
+        Its file in the cache (or, for a record served by an :func:`overlay`, None).
+    kind : str
+        Its record class name.
+    params : dict
+        The parameters of its key (with ``"code"``, the code hash, where :func:`cached_call` made it).
+    modules : tuple of str
+        The modules whose code the hash covers (``()`` when the key has none).
+    """
+
+    path: Path | None
+    kind: str
+    params: dict
+    modules: tuple = ()
+
+
 class NotCached(LookupError):
     """Raised inside :func:`read_only` for a record that is not in the cache."""
 
 
 _READ_ONLY: list = []  # one list per open read_only() block: the paths it read
+_TOUCHED: list = []  # one list per open touched() block: the Entry of each record it read or computed
+_OVERLAYS: list = []  # open overlay() stores, innermost last
 
 
 @contextlib.contextmanager
@@ -137,6 +170,36 @@ def read_only():
         yield reads
     finally:
         _READ_ONLY.pop()
+
+
+@contextlib.contextmanager
+def touched():
+    """Yield a list that gets an :class:`Entry` for every record read or computed inside the block."""
+    entries: list = []
+    _TOUCHED.append(entries)
+    try:
+        yield entries
+    finally:
+        _TOUCHED.pop()
+
+
+@contextlib.contextmanager
+def overlay(store):
+    """Within this block a record missing from the cache is asked of ``store`` before it is computed.
+
+    ``store.get(cls, params)`` returns the ``cls`` record for ``params`` or None;
+    what it returns is not written to the cache (its code may be older than the cache's key says).
+    """
+    _OVERLAYS.append(store)
+    try:
+        yield store
+    finally:
+        _OVERLAYS.remove(store)
+
+
+def _note(entry: Entry) -> None:
+    for entries in _TOUCHED:
+        entries.append(entry)
 
 
 def _run_path(path: Path) -> Path:
@@ -177,7 +240,7 @@ def _commit() -> str:
 
 
 def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: bool = False,
-           run: dict | None = None) -> R:
+           run: dict | None = None, modules: tuple = ()) -> R:
     """Load the ``cls`` record stored for ``params`` or compute, store and return it.
 
     Parameters
@@ -193,6 +256,8 @@ def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: boo
         Recompute even if a stored result exists.
     run : dict, optional
         Noted beside a computed record (:func:`run_info`), with its wall time and date added.
+    modules : tuple of str
+        The modules whose code hash ``params["code"]`` is (noted in :func:`touched` blocks).
     """
     path = cache_dir() / f"{cls.__name__}-{key(cls.__name__, params)}.npz"
     if path.exists() and not refresh:
@@ -203,7 +268,14 @@ def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: boo
         else:
             for reads in _READ_ONLY:
                 reads.append(path)
+            _note(Entry(path, cls.__name__, params, modules))
             return result
+    if not refresh:
+        for store in reversed(_OVERLAYS):
+            result = store.get(cls, params)
+            if result is not None:
+                _note(Entry(None, cls.__name__, params, modules))
+                return result
     if _READ_ONLY:
         raise NotCached(f"{cls.__name__} of {params.get('function', 'this computation')} is not in the cache")
     started = time.perf_counter()
@@ -218,6 +290,7 @@ def cached(cls: type[R], params: dict, compute: Callable[[], R], *, refresh: boo
         note = {**run, "seconds": round(seconds, 2),
                 "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
         atomic_write_text(_run_path(path), json.dumps(note, indent=1, sort_keys=True, default=str) + "\n")
+    _note(Entry(path, cls.__name__, params, modules))
     return result
 
 
@@ -253,11 +326,11 @@ def cached_call(cls: type[R], function: Callable[..., R], /, **arguments) -> R:
     True
     >>> del os.environ["CRIT_CACHE_DIR"]
     """
-    params = {"function": f"{function.__module__}.{function.__qualname__}",
-              "code": science_digest(function.__module__, cls.__module__)}
+    modules = (function.__module__, cls.__module__)
+    params = {"function": f"{function.__module__}.{function.__qualname__}", "code": science_digest(*modules)}
     params.update({k: plain(v) for k, v in arguments.items() if k not in RUNTIME_ARGUMENTS})
     from crit.records import provenance
 
     run = {"code": params["code"], "commit": _commit(), "versions": provenance(),
            "device": _device_words(str(arguments.get("device") or "cpu"))}
-    return cached(cls, params, lambda: function(**arguments), run=run)
+    return cached(cls, params, lambda: function(**arguments), run=run, modules=modules)

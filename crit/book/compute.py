@@ -23,7 +23,7 @@ from pathlib import Path
 
 from crit import _validate, chapters
 from crit.analysis import resampling
-from crit.book import cache, published
+from crit.book import cache, published, replay
 from crit.chapters.settings import PROFILE_NAMES
 from crit.models.avalanches import resolve_device
 
@@ -154,11 +154,13 @@ def publish(names=None, *, profile=published.PUBLISHED_PROFILE, seed=0, root=Non
                 log(f"publish {name}/{part.name}: not in the cache; compute it first with "
                     f"`python -m crit compute --profile {profile} --only {name} --part {part.name}`")
                 continue
-            path = next((p for p in reversed(reads) if p.name.startswith(type(record).__name__ + "-")), None)
+            if isinstance(record, replay.CacheBundle):  # a whole chapter: the runs of all its records
+                run = record.run_summary()
+            else:
+                path = next((p for p in reversed(reads) if p.name.startswith(type(record).__name__ + "-")), None)
+                run = cache.run_info(path) if path else {}
             provenance = published.publish_record(record, chapter=name, part=part, profile=profile, seed=seed,
-                                                  settings=settings, run=cache.run_info(path) if path else {},
-                                                  commit=commit,
-                                                  root=root)
+                                                  settings=settings, run=run, commit=commit, root=root)
             done.append(provenance)
             log(f"publish {name}/{part.name}: {provenance.size_bytes / 1e6:.2f} MB, {provenance.summary()}")
     total = published.total_bytes(root, profile)

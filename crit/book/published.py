@@ -186,8 +186,8 @@ class Source:
     @classmethod
     def from_published(cls, part: Part, provenance: Provenance) -> Source:
         """The source of ``part`` read from published results with ``provenance``, stale or not against
-        the part's code now."""
-        return cls(part.title, provenance.profile, provenance, provenance.stale(part.code()))
+        the code of the modules it names, as that code is now."""
+        return cls(part.title, provenance.profile, provenance, provenance.stale())
 
     def sentence(self) -> str:
         """One sentence (Markdown) for the top of the page."""
@@ -262,7 +262,9 @@ def publish_record(record: Record, *, chapter: str, part: Part, profile: str, se
         The chapter's settings of that profile.
     run : dict
         What the cache noted of the computation (:func:`crit.book.cache.run_info`): ``device``,
-        ``seconds``, ``date``, ``commit``, ``code``; missing keys read "not recorded".
+        ``seconds``, ``date``, ``commit``, ``code`` and, where the code hash covers other modules
+        than ``part.modules`` (a whole chapter, :mod:`crit.book.replay`), ``modules``; missing keys
+        read "not recorded".
     commit : str
         The commit now (used when ``run`` has none).
     root : path, optional
@@ -275,7 +277,8 @@ def publish_record(record: Record, *, chapter: str, part: Part, profile: str, se
     payload = npz.read_bytes()
     provenance = Provenance(
         chapter=chapter, part=part.name, record=type(record).__name__, profile=profile, seed=int(seed),
-        settings=plain(settings), code=run.get("code") or part.code(), modules=tuple(part.modules),
+        settings=plain(settings), code=run.get("code") or part.code(),
+        modules=tuple(run.get("modules") or part.modules),
         device=run.get("device", "not recorded"), commit=run.get("commit") or commit,
         computed_at=run.get("date", "not recorded"), wall_time_s=float(run.get("seconds", float("nan"))),
         published_at=_now(), versions=run.get("versions") or _versions(), sha256=hashlib.sha256(payload).hexdigest(),

@@ -26,6 +26,7 @@ from crit import _validate
 from crit.analysis import phases, transition
 from crit.analysis.drive import drive_to_sigma_b2
 from crit.book import published as _published
+from crit.book import replay as _replay
 from crit.book.cache import cached_call
 from crit.chapters._phase_diagram_figures import (
     authors_run,
@@ -207,8 +208,8 @@ class PhaseDiagramResults(Results):
     authors_peak, authors_err : float or None
         Peak of χ of the authors' scan (σ_w²) and its error.
     sources : tuple of crit.book.published.Source
-        Where the numbers came from when the authors' scan was read from published results: that
-        scan, then everything else; ``()`` when everything was computed in this build.
+        Where the numbers came from when some were read from published results: the whole page, or
+        the authors' scan, then everything else; ``()`` when everything was computed in this build.
     """
 
     sweeps: dict
@@ -273,9 +274,11 @@ def compute_authors(profile="paper", *, seed=0, device="auto", progress=False) -
                        seed=sub_seed(seed, "authors"), device=av.resolve_device(device), progress=progress)
 
 
-#: The parts of the page that are published on their own (``python -m crit publish``): the authors' scan.
+#: The parts of the page that are published on their own (``python -m crit publish``): the authors' scan,
+#: and the whole page (every scan of the paper profile, :func:`crit.book.replay.chapter_part`).
 PARTS = (_published.Part("authors", "the authors' susceptibility scan", phases.PhaseScan, compute_authors,
-                         ("crit.analysis.phases",)),)
+                         ("crit.analysis.phases",)),
+         _replay.chapter_part("phase_diagram"))
 
 
 def _published_authors(folder, seed):
@@ -311,8 +314,10 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False, published=No
     progress : bool
         Show progress bars.
     published : path, optional
-        A folder of published results (``results/paper``): the authors' scan is read from it when it
-        holds one published with ``seed``, at any profile, and the rest is computed at ``profile``;
+        A folder of published results (``results/paper``). When it holds the whole page published with
+        ``seed``, the page is replayed from it at the profile it was published at (``profile`` is
+        then not used; nothing is simulated). Otherwise the authors' scan is read from it when it
+        holds one published with ``seed``, at any profile, and the rest is computed at ``profile``.
         ``results.sources`` says which came from where. None (the default): the authors' scan is
         computed when ``settings.authors_run`` and left out otherwise.
 
@@ -322,6 +327,10 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False, published=No
     """
     s = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
+    if published is not None:
+        whole = _replay.read(published, "phase_diagram", compute, seed=seed, device=device, progress=progress)
+        if whole is not None:
+            return whole
     dev = av.resolve_device(device)
     runner = functools.partial(_runner, s, seed, dev, progress)
     done = {}

@@ -32,6 +32,7 @@ from crit.analysis import drive, drive_lines, phases, threshold_and_disorder, tr
 from crit.analysis.bootstrap import QUANTITIES
 from crit.analysis.verdicts import fmt
 from crit.book import claims
+from crit.book import replay as _replay
 from crit.book.cache import cached_call
 from crit.book.published import Part
 from crit.chapters import _quasi_critical_scaling_sources as _sources
@@ -287,8 +288,10 @@ def compute_point(profile="ci", *, seed=0, device="auto", progress=False) -> Cri
                        n_sets=s.n_sets, device=avalanches.resolve_device(device), progress=progress)
 
 
-#: The parts of the page that are published on their own (``python -m crit publish``): the critical point.
-PARTS = (Part("point", "the critical point", CriticalPoint, compute_point, _sources.POINT_MODULES),)
+#: The parts of the page that are published on their own (``python -m crit publish``): the critical point,
+#: and the whole page (every record of the paper profile, :func:`crit.book.replay.chapter_part`).
+PARTS = (Part("point", "the critical point", CriticalPoint, compute_point, _sources.POINT_MODULES),
+         _replay.chapter_part("quasi_critical_scaling"))
 
 
 def compute(profile="ci", *, seed=0, device="auto", progress=False, published=None) -> QuasiCriticalScalingResults:
@@ -306,12 +309,19 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False, published=No
     progress : bool
         Show progress bars.
     published : path, optional
-        A folder of published results (``results/paper``): the critical point is read from it when
-        it holds one published with ``seed`` (at the settings it was published with, usually the
-        paper profile), and the rest is computed at ``profile``; ``results.sources`` says which
-        came from where. None (the default): everything is computed at ``profile``.
+        A folder of published results (``results/paper``). When it holds the whole page published with
+        ``seed``, the page is replayed from it at the profile it was published at (``profile`` is
+        then not used; nothing is simulated). Otherwise the critical point is read from it when it
+        holds one published with ``seed`` (at the settings it was published with, usually the paper
+        profile), and the rest is computed at ``profile``. ``results.sources`` says which came from
+        where. None (the default): everything is computed at ``profile``.
     """
     s = PROFILES.resolve(profile)
+    if published is not None:
+        whole = _replay.read(published, "quasi_critical_scaling", compute, seed=seed, device=device,
+                             progress=progress)
+        if whole is not None:
+            return whole
     dev = avalanches.resolve_device(device)
     sigma_c = float(theory.finite_width_critical_sigma_w2(s.width))
     points_seed = sub_seed(seed, "points")

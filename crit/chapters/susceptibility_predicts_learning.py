@@ -38,6 +38,7 @@ from crit import _validate
 from crit.analysis import hierarchical, learning, phases
 from crit.analysis.correlation import CorrelationTable
 from crit.analysis.drive import drive_to_sigma_b2
+from crit.book import replay as _replay
 from crit.book.cache import cached_call
 from crit.chapters._susceptibility_predicts_learning_figures import (
     learning_curves,
@@ -64,7 +65,7 @@ from crit.models import train
 from crit.models.avalanches import resolve_device
 from crit.seeds import sub_seed
 
-__all__ = ["PREDICTOR_LABELS", "PREDICTOR_SYMBOLS", "PROFILES", "Q0", "SCOPE", "Design", "DesignResults",
+__all__ = ["PARTS", "PREDICTOR_LABELS", "PREDICTOR_SYMBOLS", "PROFILES", "Q0", "SCOPE", "Design", "DesignResults",
            "SusceptibilityPredictsLearningResults", "SusceptibilityPredictsLearningSettings", "choice_table",
            "choice_verdict", "claim", "comparison_table", "compute", "design_verdict", "designs_table",
            "headline", "learning_curves", "lines_figure", "optima_table", "optimum_figure", "optimum_sentence",
@@ -242,11 +243,15 @@ class SusceptibilityPredictsLearningResults(Results):
         ``{depth: RowReferences}`` of every drive (kept or not).
     designs : tuple of DesignResults
         In the order of :meth:`SusceptibilityPredictsLearningSettings.designs`.
+    sources : tuple of crit.book.published.Source
+        Where the numbers came from when the page was replayed from its published results
+        (:func:`crit.book.replay.read`); ``()`` when everything was computed in this build.
     """
 
     scans: dict
     references: dict
     designs: tuple
+    sources: tuple = ()
 
     @property
     def main(self) -> DesignResults:
@@ -312,8 +317,12 @@ def _design(settings, design, refs, scan, seed, dev, progress) -> DesignResults:
     )
 
 
-def compute(profile="ci", *, seed: int = 0, device="auto",
-            progress: bool = False) -> SusceptibilityPredictsLearningResults:
+#: The page published whole (``python -m crit publish``): every scan and training run of the paper profile.
+PARTS = (_replay.chapter_part("susceptibility_predicts_learning"),)
+
+
+def compute(profile="ci", *, seed: int = 0, device="auto", progress: bool = False,
+            published=None) -> SusceptibilityPredictsLearningResults:
     """Scan the engine, train every design (each read from the results cache or computed), then analyse.
 
     Parameters
@@ -326,6 +335,11 @@ def compute(profile="ci", *, seed: int = 0, device="auto",
         Where to train and simulate; not part of the cache key.
     progress : bool
         Show progress bars.
+    published : path, optional
+        A folder of published results (``results/paper``): when it holds this page published with
+        ``seed``, the page is replayed from it at the profile it was published at (``profile`` is then
+        not used; nothing is trained or simulated), and ``results.sources`` says so. Otherwise, and
+        when None (the default), everything is computed at ``profile``.
 
     Returns
     -------
@@ -340,6 +354,11 @@ def compute(profile="ci", *, seed: int = 0, device="auto",
     """
     settings = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
+    if published is not None:
+        whole = _replay.read(published, "susceptibility_predicts_learning", compute, seed=seed, device=device,
+                             progress=progress)
+        if whole is not None:
+            return whole
     tuned = [o for o in settings.optimizers if len(settings.learning_rates(o)) > 1]
     if tuned and not settings.validation_fraction > 0:
         raise ValueError(f"validation_fraction is {settings.validation_fraction!r}: choosing among the learning rates "

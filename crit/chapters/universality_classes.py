@@ -28,6 +28,7 @@ from crit.analysis import calibration, class_assignment, collapse, finite_size, 
 from crit.analysis.classes import CLASSES
 from crit.analysis.finite_size import BRANCHING, SPARSE, SYSTEMS
 from crit.analysis.pipeline import PIPELINE
+from crit.book import replay as _replay
 from crit.book.cache import cached_call
 from crit.chapters._universality_classes_figures import (
     class_plane_figure,
@@ -75,7 +76,7 @@ from crit.models import avalanches, exact_models, resnets, sparse_networks
 from crit.seeds import sub_seed
 
 __all__ = [
-    "BRANCHING", "NETWORKS", "PAPER_CLASSES", "PROFILES", "SCOPE", "SPARSE", "MEASURED_STATISTICS",
+    "BRANCHING", "NETWORKS", "PAPER_CLASSES", "PARTS", "PROFILES", "SCOPE", "SPARSE", "MEASURED_STATISTICS",
     "UniversalityClassesResults", "UniversalityClassesSettings", "assignment_sentence", "assignment_table",
     "calibration_exponents_sentence", "calibration_sentence", "calibration_table", "claim", "class_plane_figure",
     "class_table", "collapse_figure", "collapse_sentence", "collapse_table", "compute", "cutoff_sentence",
@@ -243,6 +244,9 @@ class UniversalityClassesResults(Results):
         statistics the networks measure, with the calibration's systematic.
     separation_exponents : dict
         The same over τ_s, τ_d and γ alone (what the ResNets and the exact models measure).
+    sources : tuple of crit.book.published.Source
+        Where the numbers came from when the page was replayed from its published results
+        (:func:`crit.book.replay.read`); ``()`` when everything was computed in this build.
     """
 
     calibration: calibration.Calibration
@@ -262,6 +266,7 @@ class UniversalityClassesResults(Results):
     cutoff_assignments: dict
     separation: dict
     separation_exponents: dict
+    sources: tuple = ()
 
 
 def _sparse_point(s: UniversalityClassesSettings, width: int, *, n_inputs: int, seed: int,
@@ -324,7 +329,11 @@ def _size_collapse(runs, f):
                                                   "no normalisable size law to collapse")
 
 
-def compute(profile="ci", *, seed=0, device="auto", progress=False) -> UniversalityClassesResults:
+#: The page published whole (``python -m crit publish``): every simulation of the paper profile.
+PARTS = (_replay.chapter_part("universality_classes"),)
+
+
+def compute(profile="ci", *, seed=0, device="auto", progress=False, published=None) -> UniversalityClassesResults:
     """Run (or read from the cache) everything the page shows, and measure it.
 
     Parameters
@@ -338,6 +347,11 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
         "auto" (a GPU when there is one), "cpu" or "cuda"; not part of the cache keys.
     progress : bool
         Show progress bars of the dense simulations.
+    published : path, optional
+        A folder of published results (``results/paper``): when it holds this page published with
+        ``seed``, the page is replayed from it at the profile it was published at (``profile`` is then
+        not used; nothing is simulated but the exact models' shapes), and ``results.sources`` says so.
+        Otherwise, and when None (the default), everything is computed at ``profile``.
 
     Returns
     -------
@@ -345,6 +359,11 @@ def compute(profile="ci", *, seed=0, device="auto", progress=False) -> Universal
     """
     s = PROFILES.resolve(profile)
     seed = _validate.integer("seed", seed, minimum=0)
+    if published is not None:
+        whole = _replay.read(published, "universality_classes", compute, seed=seed, device=device,
+                             progress=progress)
+        if whole is not None:
+            return whole
     device = avalanches.resolve_device(device)
 
     cal = cached_call(calibration.Calibration, calibration.calibrate, repetitions=s.calibration_repetitions,
