@@ -25,8 +25,10 @@ def project(tmp_path, monkeypatch):
     ci = module.PROFILES["ci"]
     small = dataclasses.replace(ci, widths=(8, 16), n_inputs=200, inputs_per_network=20, refine_rounds=2,
                                 depth_width=8, depth_ratios=(1.0, 2.0), map_width=8, map_drives=(0.0, 1.0),
-                                map_n_inputs=200)
+                                map_n_inputs=200, authors_run=True)
     monkeypatch.setattr(module, "PROFILES", Profiles(ci=ci, paper=small))
+    monkeypatch.setattr(module, "_AUTHORS_SCAN", {**module._AUTHORS_SCAN, "width": 8, "depth": 16, "n_inputs": 200,
+                                                  "inputs_per_network": 20})
     return tmp_path
 
 
@@ -44,7 +46,7 @@ def _same(a: dict, b: dict) -> bool:
 
 def test_a_chapter_published_whole_is_replayed_without_simulating(project, monkeypatch):
     chapter, direct, done = _publish_whole(project)
-    assert "chapter" in done and "authors" not in done  # the small profile does not rerun the authors' scan
+    assert set(done) == {"authors", "chapter"}
     provenance = done["chapter"]
     assert provenance.record == "CacheBundle" and provenance.profile == "paper" and provenance.seed == 3
     assert provenance.device.startswith("cpu: ") and provenance.wall_time_s >= 0 and provenance.stale() == ""
@@ -61,14 +63,16 @@ def test_a_chapter_published_whole_is_replayed_without_simulating(project, monke
     [source] = back.sources
     assert source.provenance == provenance and "read from the published results" in source.sentence()
 
-    # the build gives the notebook PUBLISHED, and the reproducibility page names the bundle, current
+    # the build gives the notebook PUBLISHED, and the reproducibility page names the bundle (the authors' scan
+    # is in it), current
     plan = _sources.plan(CHAPTER, profile="published", base={}, defaults={"PUBLISHED": ""}, root=project)
     assert plan.parameters["PUBLISHED"] == "results/paper" and [p.part for p in plan.provenances] == ["chapter"]
     from crit.book.build import NotebookRun
 
     table = _sources.sources_table([NotebookRun(CHAPTER, "ran", "", 1.0, {}, "now", "abc")], {CHAPTER: plan},
                                    device="cpu", commit="abc")
-    assert any("chapter: published" in r and provenance.code in r and "| no |" in r for r in table.splitlines())
+    rows = [r for r in table.splitlines() if CHAPTER in r]
+    assert len(rows) == 1 and "chapter: published" in rows[0] and provenance.code in rows[0] and "| no |" in rows[0]
 
 
 def test_another_seed_or_nothing_published_computes_the_page(project):
@@ -99,7 +103,8 @@ def test_a_bundle_that_lacks_a_record_is_not_used_and_a_warning_says_why(project
     small_ci = dataclasses.replace(bigger, widths=(8,), refine_rounds=1, depth_ratios=(1.0,), map_drives=(0.0,))
     with pytest.warns(UserWarning, match="lack a result .* not used"):
         back = chapter.compute(small_ci, seed=3, device="cpu", published=project / "results" / "paper")
-    assert back.settings == small_ci and back.sources == ()
+    assert back.settings == small_ci  # computed, with the published authors' scan, which still fits
+    assert [source.title for source in back.sources] == ["the authors' susceptibility scan", "everything else"]
 
 
 def test_the_bundle_holds_each_record_once_and_sums_its_runs(project):

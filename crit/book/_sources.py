@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from crit.book import published
+from crit.book.replay import PART_NAME as WHOLE
 
 #: ``PUBLISHED`` as the notebooks receive it: relative to the project folder (their working folder).
 PUBLISHED_DIR = (published.RESULTS / published.PUBLISHED_PROFILE).as_posix()
@@ -64,6 +65,8 @@ def plan(name: str, *, profile: str, base: dict, defaults: dict, root) -> Plan:
     if profile != "published":
         return Plan({"PROFILE": profile, **base})
     found = tuple(published.provenances(root).get(name, ()))
+    whole = tuple(p for p in found if p.part == WHOLE)
+    found = whole or found  # a page published whole reads nothing else
     if found and "PUBLISHED" in defaults:
         return Plan({"PROFILE": "ci", **base, "PUBLISHED": PUBLISHED_DIR}, found)
     return Plan({"PROFILE": "ci", **base}, (), fallback_note(name, readable=not found))
@@ -114,6 +117,8 @@ def sources_table(runs, plans: dict, *, device: str, commit: str) -> str:
             out.append(f"| {link} | {p.part}: published, `{p.profile}` profile (`results/{p.profile}/{p.chapter}/"
                        f"{p.part}.npz`) | {p.device} | `{p.commit or 'unknown'}` | {p.computed_at} | {took} "
                        f"| `{p.code}` | {_stale(p)} |")
+        if any(p.part == WHOLE for p in plan_.provenances):
+            continue  # replayed from what was published: nothing was computed here but the analysis
         rest = "everything else" if plan_.provenances else "every number"
         took = f"{run.seconds:.0f} s (the notebook)" if run.seconds is not None else "–"
         out.append(f"| {link} | {rest}: computed in this build, `{plan_.parameters.get('PROFILE')}` profile "
