@@ -134,3 +134,24 @@ def test_the_bundle_holds_each_record_once_and_sums_its_runs(project):
         cached_call(ExactAvalanches, galton_watson, n_trees=30, rng=1)
     with pytest.raises(ValueError, match="holds only records computed by this code"):
         replay.CacheBundle.of(served_entries)
+
+
+def test_a_whole_chapter_past_the_size_limit_is_refused_before_writing(project, monkeypatch):
+    chapter = chapters.load(CHAPTER)
+    chapter.compute("paper", seed=3, device="cpu")
+    monkeypatch.setattr(published, "MAX_BYTES", 30_000)  # the authors' scan fits, the whole page does not
+    log = []
+    with pytest.raises(ValueError, match=r"phase_diagram/chapter: .* MB of \d+ PhaseScan"):
+        compute.publish([CHAPTER], seed=3, root=project, log=log.append)
+    folder = project / "results" / "paper" / CHAPTER
+    assert sorted(p.name for p in folder.iterdir()) == ["authors.json", "authors.npz"]
+    assert any("refused" in m for m in log)
+
+
+def test_outside_git_the_commit_is_the_one_the_sender_named(tmp_path, monkeypatch):
+    from crit.book._build_state import git_commit
+
+    monkeypatch.delenv("CRIT_COMMIT", raising=False)
+    assert git_commit(tmp_path) == ""
+    monkeypatch.setenv("CRIT_COMMIT", "abc123def456")
+    assert git_commit(tmp_path) == "abc123def456"

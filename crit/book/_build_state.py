@@ -95,7 +95,13 @@ def _sha256(path) -> str:
 
 
 def git_commit(root=REPO_ROOT) -> str:
-    """``<short hash>`` of HEAD, with ``+ changes`` when tracked files differ; ``""`` outside git."""
+    """``<short hash>`` of HEAD, with ``+ uncommitted changes`` when tracked files differ.
+
+    Outside git (a copy of the working tree sent to a GPU machine has no ``.git``), ``$CRIT_COMMIT``
+    as the sender set it, else ``""``.
+    """
+    import os
+
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, check=True
@@ -105,6 +111,6 @@ def git_commit(root=REPO_ROOT) -> str:
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return ""
+        return os.environ.get("CRIT_COMMIT", "").strip()
     return head + (" + uncommitted changes" if dirty else "")
 

@@ -129,7 +129,8 @@ def publish(names=None, *, profile=published.PUBLISHED_PROFILE, seed=0, root=Non
     ------
     ValueError
         For an unknown chapter or profile, or when the published results would exceed
-        :data:`crit.book.published.MAX_BYTES`.
+        :data:`crit.book.published.MAX_BYTES` (a whole chapter that would is not written, the
+        others are, and the message names its records by kind and size).
     """
     from crit.book.build import find_root, git_commit
 
@@ -139,7 +140,7 @@ def publish(names=None, *, profile=published.PUBLISHED_PROFILE, seed=0, root=Non
     published.results_dir(root, profile)  # checks the profile
     seed = _validate.integer("seed", seed, minimum=0)
     commit = git_commit(root)
-    done = []
+    done, refused = [], []
     for name in names:
         parts = published.chapter_parts(name)
         if not parts:
@@ -155,6 +156,13 @@ def publish(names=None, *, profile=published.PUBLISHED_PROFILE, seed=0, root=Non
                     f"`python -m crit compute --profile {profile} --only {name} --part {part.name}`")
                 continue
             if isinstance(record, replay.CacheBundle):  # a whole chapter: the runs of all its records
+                folder = published.results_dir(root, profile) / name
+                before = sum(f.stat().st_size for f in folder.glob(f"{part.name}.*") if f.is_file())
+                if published.total_bytes(root, profile) - before + record.blob.nbytes > published.MAX_BYTES:
+                    kinds = ", ".join(f"{n} {k} ({b / 1e6:.1f} MB)" for k, (n, b) in record.sizes().items())
+                    refused.append(f"{name}/{part.name}: {record.blob.nbytes / 1e6:.1f} MB of {kinds}")
+                    log(f"publish {name}/{part.name}: refused, it would pass the limit: {refused[-1]}")
+                    continue
                 run = record.run_summary()
             else:
                 path = next((p for p in reversed(reads) if p.name.startswith(type(record).__name__ + "-")), None)
@@ -168,5 +176,9 @@ def publish(names=None, *, profile=published.PUBLISHED_PROFILE, seed=0, root=Non
     if total > published.MAX_BYTES:
         raise ValueError(f"the published results take {total / 1e6:.1f} MB, more than the "
                          f"{published.MAX_BYTES / 1e6:.0f} MB allowed; publish compact records only")
+    if refused:
+        raise ValueError(f"not published, as the results would pass {published.MAX_BYTES / 1e6:.0f} MB: "
+                         f"{'; '.join(refused)}. A chapter published whole must cache compact records "
+                         "(analysis results, not raw avalanches)")
     return done
 

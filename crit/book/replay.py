@@ -118,6 +118,14 @@ class CacheBundle(Record):
                                                                   None))
         return {k: v for k, v in summary.items() if v not in (None, "")}
 
+    def sizes(self) -> dict:
+        """``{kind: (records, compressed bytes)}``, the largest first (what makes a bundle big)."""
+        found: dict = {}
+        for i, kind in enumerate(self.kinds):
+            n, size = found.get(kind, (0, 0))
+            found[kind] = (n + 1, size + int(self.offsets[i + 1] - self.offsets[i]))
+        return dict(sorted(found.items(), key=lambda item: -item[1][1]))
+
     def payload(self, i: int) -> bytes:
         """The ``.npz`` bytes of record ``i``."""
         return zlib.decompress(self.blob[int(self.offsets[i]):int(self.offsets[i + 1])].tobytes())
