@@ -359,8 +359,9 @@ def _publish_authors(root, monkeypatch, *, code=None, seed=1):
 def test_a_published_authors_scan_is_read_not_recomputed(tiny, tmp_path, monkeypatch):
     monkeypatch.setenv("CRIT_CACHE_DIR", tiny[2])  # the rest of the page is read back from the tiny run
     scan = _publish_authors(tmp_path, monkeypatch)
-    (part,) = chapter.PARTS
+    part, whole = chapter.PARTS
     assert part.name == "authors" and part.record is phases.PhaseScan and part.compute is chapter.compute_authors
+    assert whole.name == "chapter"  # the whole page (tests/test_replay.py)
     monkeypatch.setattr(chapter, "compute_authors", lambda *a, **k: pytest.fail("the published scan was recomputed"))
     folder = tmp_path / "results" / "paper"
     r = chapter.compute(TINY, seed=1, device="cpu", published=folder)
