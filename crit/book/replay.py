@@ -28,10 +28,11 @@ import numpy as np
 from crit.book import cache, published
 from crit.records import Record
 
-__all__ = ["PART_NAME", "CacheBundle", "chapter_part", "read"]
+__all__ = ["PART_NAME", "TITLE", "CacheBundle", "chapter_part", "read"]
 
-#: The name of the part that publishes a chapter whole.
+#: The name of the part that publishes a chapter whole, and its title on the page.
 PART_NAME = "chapter"
+TITLE = "every number on this page"
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def chapter_part(name: str) -> published.Part:
         return CacheBundle.of(entries)
 
     compute.__name__ = compute.__qualname__ = f"compute_{name}_whole"
-    return published.Part(PART_NAME, "every number of the chapter", CacheBundle, compute, ())
+    return published.Part(PART_NAME, TITLE, CacheBundle, compute, ())
 
 
 def read(folder, name: str, compute, *, seed: int, device="auto", progress=False):
@@ -204,7 +205,7 @@ def read(folder, name: str, compute, *, seed: int, device="auto", progress=False
         None when nothing is published, the bundle has another seed, or it lacks a record this code
         asks for (then with a warning that names it).
     """
-    part = published.Part(PART_NAME, "every number of the chapter", CacheBundle, None, ())
+    part = published.Part(PART_NAME, TITLE, CacheBundle, None, ())
     found = published.load(folder, name, part)
     if found is None:
         return None
