@@ -205,8 +205,7 @@ def read(folder, name: str, compute, *, seed: int, device="auto", progress=False
         None when nothing is published, the bundle has another seed, or it lacks a record this code
         asks for (then with a warning that names it).
     """
-    part = published.Part(PART_NAME, TITLE, CacheBundle, None, ())
-    found = published.load(folder, name, part)
+    found = published.load(folder, name, chapter_part(name))
     if found is None:
         return None
     bundle, provenance = found
@@ -221,6 +220,6 @@ def read(folder, name: str, compute, *, seed: int, device="auto", progress=False
                       f"compute --profile {provenance.profile} --only {name}`, then `python -m crit publish --only "
                       f"{name}`", stacklevel=2)
         return None
-    source = published.Source.from_published(part, provenance)
-    return dataclasses.replace(results, sources=(source,))
+    return dataclasses.replace(results, sources=(published.Source(TITLE, provenance.profile, provenance,
+                                                                  provenance.stale()),))
 
