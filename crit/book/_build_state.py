@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -100,8 +101,6 @@ def git_commit(root=REPO_ROOT) -> str:
     Outside git (a copy of the working tree sent to a GPU machine has no ``.git``), ``$CRIT_COMMIT``
     as the sender set it, else ``""``.
     """
-    import os
-
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, check=True

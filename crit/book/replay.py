@@ -205,7 +205,8 @@ def read(folder, name: str, compute, *, seed: int, device="auto", progress=False
         None when nothing is published, the bundle has another seed, or it lacks a record this code
         asks for (then with a warning that names it).
     """
-    found = published.load(folder, name, chapter_part(name))
+    part = chapter_part(name)
+    found = published.load(folder, name, part)
     if found is None:
         return None
     bundle, provenance = found
@@ -220,6 +221,5 @@ def read(folder, name: str, compute, *, seed: int, device="auto", progress=False
                       f"compute --profile {provenance.profile} --only {name}`, then `python -m crit publish --only "
                       f"{name}`", stacklevel=2)
         return None
-    return dataclasses.replace(results, sources=(published.Source(TITLE, provenance.profile, provenance,
-                                                                  provenance.stale()),))
+    return dataclasses.replace(results, sources=(published.Source.from_published(part, provenance),))
 
