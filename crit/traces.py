@@ -4,6 +4,11 @@ Avalanche ``i`` has the trace ``values[offsets[i]:offsets[i + 1]]`` (activity pe
 in the units of the activity it was measured from), so ``offsets`` has one more entry than there
 are avalanches, starts at 0 and ends at ``len(values)``. Storing them flat keeps millions of short
 traces in two arrays, which save to ``.npz`` through :class:`crit.records.Record`.
+
+A simulation can keep only the traces that a shape analysis reads (``trace_durations``: the ended
+avalanches of a window of durations, :func:`trace_window`); every other avalanche then has an empty
+trace. At the paper's depths the long avalanches' traces are most of a record and no shape
+analysis reads them.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crit import _validate
 from crit.records import Record
 
-__all__ = ["Traces"]
+__all__ = ["Traces", "check_window", "trace_window", "traced"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,3 +111,50 @@ class Traces(Record):
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         values = np.concatenate(arrays) if arrays else np.zeros(0)
         return cls(values=values, offsets=offsets)
+
+
+def trace_window(trace_durations, record_traces) -> tuple[int, int] | None:
+    """The validated ``trace_durations`` argument of a simulation: None (every trace), or
+    ``(shortest, longest)``, the durations (model time steps) of the ended avalanches whose traces are kept.
+
+    Examples
+    --------
+    >>> trace_window([20, 120], True)
+    (20, 120)
+    """
+    if trace_durations is None:
+        return None
+    if not record_traces:
+        raise ValueError(f"trace_durations={trace_durations!r} chooses which traces to keep: it needs "
+                         "record_traces=True")
+    if not isinstance(trace_durations, (tuple, list)) or len(trace_durations) != 2:
+        raise TypeError(f"trace_durations must be None or a pair (shortest, longest) of durations, "
+                        f"got {trace_durations!r}")
+    shortest = _validate.integer("trace_durations[0]", trace_durations[0], minimum=1)
+    longest = _validate.integer("trace_durations[1]", trace_durations[1], minimum=shortest)
+    return shortest, longest
+
+
+def traced(durations, survived, window) -> np.ndarray:
+    """Mask of the avalanches whose traces a simulation with ``trace_durations=window`` keeps: all
+    when ``window`` is None, else the ended ones with ``window[0] ≤ T ≤ window[1]``.
+
+    Examples
+    --------
+    >>> traced(np.array([5, 20, 30]), np.array([False, False, True]), (10, 40)).tolist()
+    [False, True, False]
+    """
+    durations = np.asarray(durations)
+    if window is None:
+        return np.ones(durations.shape, bool)
+    return ~np.asarray(survived, bool) & (durations >= window[0]) & (durations <= window[1])
+
+
+def check_window(record, dmin, dmax) -> None:
+    """Raise ValueError when ``record`` kept the traces of a window of durations (``trace_durations``)
+    that does not hold ``[dmin, dmax]``, the durations an analysis is about to read."""
+    window = getattr(record, "trace_durations", None)
+    if window is not None and not window[0] <= dmin <= dmax <= window[1]:
+        raise ValueError(f"the record kept the traces of durations {window[0]}–{window[1]} only "
+                         f"(trace_durations); durations {dmin:g}–{dmax:g} were asked for: simulate with a "
+                         "window that holds them, or trace_durations=None")

@@ -228,3 +228,32 @@ def test_gpu_compaction_schedule_gives_the_same_law(monkeypatch):
     assert stats.ks_2samp(_ended(reference, depth)[0], _ended(delayed, depth)[0]).pvalue > 1e-3
     assert stats.ks_2samp(_ended(reference, depth)[1], _ended(delayed, depth)[1]).pvalue > 1e-3
     assert abs(reference.surviving_fraction - delayed.surviving_fraction) < 0.03
+
+
+def test_a_trace_window_keeps_only_those_traces_and_changes_nothing_else(tmp_path):
+    kwargs = dict(width=32, depth=120, sigma_w2=1.0, n_inputs=1500, inputs_per_network=100, seed=4,
+                  record_traces=True)
+    full = av.simulate(**kwargs)
+    part = av.simulate(**kwargs, trace_durations=(5, 30))
+    assert part.trace_durations == (5, 30) and full.trace_durations is None
+    for name in ("sizes", "durations", "survived", "network"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(full, name))
+    inside = ~full.survived & (full.durations >= 5) & (full.durations <= 30)
+    assert 0 < inside.sum() < inside.size
+    np.testing.assert_array_equal(part.traces.lengths, np.where(inside, full.durations, 0))
+    for i in np.flatnonzero(inside)[:50]:
+        np.testing.assert_array_equal(part.traces[int(i)], full.traces[int(i)])
+    assert part.traces.values.size < full.traces.values.size
+    back = av.Avalanches.load(part.save(tmp_path / "w.npz"))
+    assert back.trace_durations == (5, 30)
+
+
+@pytest.mark.parametrize("window, error, match", [
+    ((5, 30), ValueError, "record_traces=True"),
+    ((30, 5), ValueError, "trace_durations\\[1\\]"),
+    ((0, 5), ValueError, "trace_durations\\[0\\]"),
+    (12, TypeError, "pair"),
+])
+def test_a_bad_trace_window_is_refused_by_name(window, error, match):
+    with pytest.raises(error, match=match):
+        av.simulate(8, 10, 1.0, n_inputs=10, record_traces=match != "record_traces=True", trace_durations=window)

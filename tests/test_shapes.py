@@ -80,3 +80,20 @@ def test_a_shape_bootstrap_of_bad_input_raises_and_names_the_value():
         shapes.shape_bootstrap(em.galton_watson(10, keep_traces=False, rng=0), dmin=2, dmax=5, rng=rng)
     with pytest.raises(ValueError, match="dmax must be > 5"):
         shapes.shape_bootstrap(em.galton_watson(10, rng=0), dmin=5, dmax=5, rng=rng)
+
+
+def test_a_shape_analysis_refuses_a_record_without_the_traces_it_reads():
+    """A run that kept the traces of durations 20–80 only serves the 20–80 collapse exactly as a full
+    run does, and a wider window is refused by name instead of collapsing empty traces."""
+    from crit.models import sparse_networks as sn
+
+    kwargs = dict(width=16384, depth=300, sigma_w2=sn.critical_sigma_w2(4, 1.0), n_inputs=20_000,
+                  inputs_per_network=1000, seed=1, record_traces=True)
+    full = sn.simulate(**kwargs)
+    part = sn.simulate(**kwargs, trace_durations=shapes.WINDOWS["sparse step"][:2])
+    got = shapes.shape_exponents({"sparse step": part})["sparse step"]
+    assert np.all(np.isfinite(got)) and got == shapes.shape_exponents({"sparse step": full})["sparse step"]
+    with pytest.raises(ValueError, match="durations 20–80 only"):
+        shapes.shape_bootstrap(part, dmin=10, dmax=80, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="trace_durations"):
+        shapes.mean_shapes({"tanh": part})

@@ -142,3 +142,15 @@ def test_same_seed_same_avalanches_and_bad_input():
         sn.simulate(**{**kw, "width": "64"})
     with pytest.raises(ValueError, match="fan_out"):
         sn.critical_sigma_w2(2)
+
+
+def test_a_trace_window_keeps_only_the_ended_avalanches_of_those_durations():
+    kwargs = dict(width=4096, depth=60, sigma_w2=SC, n_inputs=3000, inputs_per_network=300, seed=3,
+                  record_traces=True)
+    full, part = sn.simulate(**kwargs), sn.simulate(**kwargs, trace_durations=(4, 20))
+    np.testing.assert_array_equal(part.sizes, full.sizes)
+    inside = ~full.survived & (full.durations >= 4) & (full.durations <= 20)
+    np.testing.assert_array_equal(part.traces.lengths, np.where(inside, full.durations, 0))
+    i = int(np.flatnonzero(inside)[0])
+    np.testing.assert_array_equal(part.traces[i], full.traces[i])
+    assert part.trace_durations == (4, 20)

@@ -31,7 +31,7 @@ import numpy as np
 from crit import _validate
 from crit.analysis.resampling import _labels, _spread, network_resamples, too_few_networks
 from crit.records import Record
-from crit.traces import Traces
+from crit.traces import Traces, check_window
 
 __all__ = [
     "REFERENCE_SHAPES",
@@ -128,12 +128,12 @@ def _shape_collapse(traces, durations, **kwargs):
                         at_edge=False), reason
 
 
-def _ended(a):
-    """Traces and durations of the avalanches of ``a`` that ended, and their networks."""
-    from crit.traces import Traces
-
+def _ended(a, dmin, dmax):
+    """Traces and durations of the avalanches of ``a`` that ended, and their networks (the traces of
+    durations ``dmin``–``dmax`` are read)."""
     if not isinstance(getattr(a, "traces", None), Traces):
         raise TypeError("the record has no traces: simulate it with record_traces=True")
+    check_window(a, dmin, dmax)
     ended = ~np.asarray(a.survived, bool)
     network = np.asarray(a.network)
     if ended.all():
@@ -165,7 +165,7 @@ def mean_shapes(runs: dict) -> dict:
     out = {}
     for system, a in runs.items():
         dmin, dmax, count = WINDOWS[_validate.choice("system", system, tuple(WINDOWS))]
-        traces, durations, _ = _ended(a)
+        traces, durations, _ = _ended(a, dmin, dmax)
         out[system] = _shape_collapse(traces, durations, dmin=dmin, dmax=dmax, min_count=count)[0]
     return out
 
@@ -200,7 +200,7 @@ def shape_exponents(runs: dict, *, trim=0.1, max_groups=20) -> dict:
     for system, collapse in mean_shapes(runs).items():
         a = shape_exponent(collapse, trim=trim)[0]
         dmin, dmax, _ = WINDOWS[system]
-        traces, durations, network = _ended(runs[system])
+        traces, durations, network = _ended(runs[system], dmin, dmax)
         # the durations of the full collapse stay fixed: a block left out must not change which
         # durations enter the mean (a jump that the jackknife would read as noise)
         chosen = np.flatnonzero(np.isin(durations, np.asarray(collapse.durations)))
@@ -330,6 +330,7 @@ def shape_bootstrap(rec, *, dmin, dmax, min_count=20, n_grid=50, gamma_range=(1.
         raise TypeError("rec must be an avalanche record with traces (simulate with record_traces=True)")
     dmin = _validate.real("dmin", dmin, minimum=0.0)
     dmax = _validate.real("dmax", dmax, minimum=dmin, strict_min=True)
+    check_window(rec, dmin, dmax)
     min_count = _validate.integer("min_count", min_count, minimum=1)
     n_grid = _validate.integer("n_grid", n_grid, minimum=5)
     n_resamples = _validate.integer("n_resamples", n_resamples, minimum=3)

@@ -270,12 +270,12 @@ class UniversalityClassesResults(Results):
 
 
 def _sparse_point(s: UniversalityClassesSettings, width: int, *, n_inputs: int, seed: int,
-                  record_traces=False) -> dict:
+                  record_traces=False, trace_durations=None) -> dict:
     """Arguments of :func:`crit.models.sparse_networks.simulate` at its critical point for ``width``."""
     return {"width": width, "depth": s.sparse_depth(width),
             "sigma_w2": sparse_networks.critical_sigma_w2(s.fan_out, s.threshold), "fan_out": s.fan_out,
             "threshold": s.threshold, "n_inputs": n_inputs, "inputs_per_network": s.sparse_inputs_per_network,
-            "seed": seed, "record_traces": record_traces}
+            "seed": seed, "record_traces": record_traces, "trace_durations": trace_durations}
 
 
 def _dense_sweeps(s, seed, device, progress) -> dict:
@@ -296,10 +296,12 @@ def _shape_runs(s, seed, device, progress) -> dict:
     w2, b2, act = finite_size.operating_point("tanh", width)
     tanh = cached_call(avalanches.Avalanches, avalanches.simulate, width=width, depth=s.depth(width), sigma_w2=w2,
                        sigma_b2=b2, activation=act, n_inputs=2 * s.n_inputs, inputs_per_network=s.inputs_per_network,
-                       seed=sub_seed(seed, "shape", "tanh"), record_traces=True, device=device, progress=progress)
+                       seed=sub_seed(seed, "shape", "tanh"), record_traces=True,
+                       trace_durations=shapes.WINDOWS["tanh"][:2], device=device, progress=progress)
     sparse = cached_call(sparse_networks.SparseAvalanches, sparse_networks.simulate,
                          **_sparse_point(s, s.shape_sparse_width, n_inputs=2 * s.sparse_n_inputs,
-                                         seed=sub_seed(seed, "shape", SPARSE), record_traces=True))
+                                         seed=sub_seed(seed, "shape", SPARSE), record_traces=True,
+                                         trace_durations=shapes.WINDOWS[SPARSE][:2]))
     return {"tanh": tanh, SPARSE: sparse}
 
 

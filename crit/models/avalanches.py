@@ -37,7 +37,7 @@ from crit import _validate
 from crit.models import _propagate, activations
 from crit.models.avalanche_record import AvalancheRecord
 from crit.records import provenance
-from crit.traces import Traces
+from crit.traces import Traces, trace_window
 
 __all__ = ["Avalanches", "simulate", "from_weights", "resolve_device", "log_growth", "METHODS", "DTYPES"]
 
@@ -61,7 +61,8 @@ class Avalanches(AvalancheRecord):
     network : numpy.ndarray of int64
         Index of the network (0 … n_networks − 1) that produced each avalanche.
     traces : Traces or None
-        V(l) for l = 1 … T of each avalanche (un-scaled by √N), when ``record_traces``.
+        V(l) for l = 1 … T of each avalanche (un-scaled by √N), when ``record_traces``; with
+        ``trace_durations``, only of the ended avalanches of those durations (the others' are empty).
     n_inputs, n_networks : int
         Inputs sent and networks drawn (recorded avalanches are a subset of the inputs).
     width, depth, sigma_w2, sigma_b2, q0, inputs_per_network, activation, seed, device, dtype, method
@@ -70,6 +71,8 @@ class Avalanches(AvalancheRecord):
         Versions of crit, torch, numpy and Python.
     wall_time_s : float
         Wall-clock time of the run, in seconds.
+    trace_durations : tuple of int or None
+        The argument of :func:`simulate`: (shortest, longest) duration whose traces were kept (layers).
     """
 
     network: np.ndarray
@@ -89,6 +92,7 @@ class Avalanches(AvalancheRecord):
     method: str
     versions: dict
     wall_time_s: float
+    trace_durations: tuple | None = None
 
     @property
     def surviving_fraction(self) -> float:
@@ -144,7 +148,7 @@ def _random_inputs(m, b, n, q0, generator, device, dtype):
     return math.sqrt(q0) * z / z.norm(dim=-1, keepdim=True)
 
 
-def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_traces):
+def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_traces, trace_durations=None):
     """Turn a chunk's norms into the authors' avalanches (vectorised over inputs)."""
     death = chunk.death
     survived = death == depth + 1
@@ -161,8 +165,13 @@ def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_traces):
     sizes = math.sqrt(width) * total
     traces = None
     if record_traces:
+        length = duration
+        if trace_durations is not None:
+            lo, hi = trace_durations
+            length = torch.where(~survived[idx] & (duration >= lo) & (duration <= hi), duration, 0)
+            take = take & (length > 0).unsqueeze(0)
         values = excess.T[take.T]  # input-major order
-        offsets = torch.cat([torch.zeros(1, dtype=torch.int64, device=idx.device), duration.cumsum(0)])
+        offsets = torch.cat([torch.zeros(1, dtype=torch.int64, device=idx.device), length.cumsum(0)])
         traces = (values.cpu().numpy(), offsets.cpu().numpy())
     return (
         idx.cpu().numpy(),
@@ -210,6 +219,7 @@ def simulate(
     method="auto",
     chunk_inputs=None,
     progress=None,
+    trace_durations=None,
 ) -> Avalanches:
     """Send random inputs into random deep networks and record their avalanches.
 
@@ -255,6 +265,10 @@ def simulate(
         The chunking changes the random stream, so it is part of what makes a run reproducible.
     progress : bool, optional
         Show a progress bar (it appears only after 2 s); ``False`` turns it off.
+    trace_durations : (int, int), optional
+        With ``record_traces``: keep the traces of the ended avalanches of durations
+        ``shortest ≤ T ≤ longest`` (layers) only, the others' empty (a shape analysis of that window
+        reads no others; at depth 10⁴ they are most of the record). None (default): every trace.
 
     Returns
     -------
@@ -271,6 +285,7 @@ def simulate(
     phi = activations.get(activation).torch_fn
     if not isinstance(record_traces, (bool, np.bool_)):
         raise TypeError(f"record_traces must be True or False, got {record_traces!r}")
+    trace_durations = trace_window(trace_durations, record_traces)
     seed = _validate.integer("seed", seed, minimum=0)
     dev = resolve_device(device)
     dtype_name = _dtype_name(dtype)
@@ -291,7 +306,7 @@ def simulate(
                 x0, depth=depth, q0=q0, sigma_w2=sigma_w2, sigma_b2=sigma_b2,
                 phi=phi, generator=generator, method=method,
             )
-            idx, sizes, durations, survived, prof = _extract(chunk, depth, q0, width, record_traces)
+            idx, sizes, durations, survived, prof = _extract(chunk, depth, q0, width, record_traces, trace_durations)
             parts.append((first_network + idx // b, sizes, durations, survived, prof))
             bar.update(m * b)
     return _assemble(
@@ -299,7 +314,7 @@ def simulate(
         n_inputs=n_inputs, n_networks=n_networks, width=width, depth=depth, sigma_w2=sigma_w2,
         sigma_b2=sigma_b2, q0=q0, inputs_per_network=inputs_per_network, activation=activation,
         seed=seed, device=str(dev), dtype=dtype_name, method=method, versions=provenance(),
-        wall_time_s=time.perf_counter() - start,
+        wall_time_s=time.perf_counter() - start, trace_durations=trace_durations,
     )
 
 

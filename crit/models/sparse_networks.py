@@ -44,7 +44,7 @@ from scipy import stats
 from crit import _validate
 from crit.models.avalanche_record import AvalancheRecord
 from crit.records import provenance
-from crit.traces import Traces
+from crit.traces import Traces, trace_window, traced
 
 __all__ = ["SparseAvalanches", "branching_ratio", "critical_sigma_w2", "survival", "effective_duration_exponent", "draw_rows", "LazyNetwork", "propagate", "simulate"]
 
@@ -228,8 +228,9 @@ class SparseAvalanches(AvalancheRecord):
     network : numpy.ndarray of int64
         Network index of each avalanche (every input gives one).
     traces : Traces or None
-        Active units per layer, layers 0 … T − 1, when ``record_traces``.
-    n_inputs, n_networks, width, depth, sigma_w2, fan_out, threshold, inputs_per_network, seed
+        Active units per layer, layers 0 … T − 1, when ``record_traces``; with ``trace_durations``,
+        only of the ended avalanches of those durations (the others' are empty).
+    n_inputs, n_networks, width, depth, sigma_w2, fan_out, threshold, inputs_per_network, seed, trace_durations
         The arguments of :func:`simulate`.
     versions : dict
     wall_time_s : float
@@ -248,10 +249,11 @@ class SparseAvalanches(AvalancheRecord):
     seed: int
     versions: dict
     wall_time_s: float
+    trace_durations: tuple | None = None
 
 
 def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inputs_per_network, seed=0,
-             record_traces=False) -> SparseAvalanches:
+             record_traces=False, trace_durations=None) -> SparseAvalanches:
     """Avalanches started by single active units in random sparse threshold networks.
 
     A network (``depth`` layers of :func:`draw_rows`, drawn lazily by :class:`LazyNetwork`) serves ``inputs_per_network``
@@ -274,6 +276,9 @@ def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inpu
     seed : int
         Seed of the one ``numpy.random.Generator`` that draws inputs and weights.
     record_traces : bool
+    trace_durations : (int, int), optional
+        With ``record_traces``: keep only the traces of the ended avalanches of durations
+        ``shortest ≤ T ≤ longest`` (layers), as :func:`crit.models.avalanches.simulate` does.
 
     Returns
     -------
@@ -289,6 +294,7 @@ def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inpu
     n_inputs = _validate.integer("n_inputs", n_inputs, minimum=1)
     per = _validate.integer("inputs_per_network", inputs_per_network, minimum=1)
     seed = _validate.integer("seed", seed, minimum=0)
+    trace_durations = trace_window(trace_durations, record_traces)
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     parts, traces = [], []
@@ -301,11 +307,13 @@ def simulate(*, width, depth, sigma_w2, fan_out=4, threshold=1.0, n_inputs, inpu
                                         record_traces=record_traces)
         parts.append((s, d, alive, np.full(b, net, np.int64)))
         if record_traces:
-            traces.extend(counts[i, : d[i]].astype(float) for i in range(b))
+            length = np.where(traced(d, alive, trace_durations), d, 0)
+            traces.extend(counts[i, : length[i]].astype(float) for i in range(b))
     sizes, durations, survived, network = (np.concatenate(x) for x in zip(*parts))
     return SparseAvalanches(
         sizes, durations, survived, network, Traces.from_list(traces) if record_traces else None,
         n_inputs, n_networks, width, depth, sigma_w2, fan_out, threshold, per, seed,
         provenance(),
         time.perf_counter() - start,
+        trace_durations,
     )
