@@ -272,8 +272,11 @@ Markdown(chapter.collapse_table(results))
 # A third signature needs no fit of $P(S)$ or $P(T)$: the mean trace of avalanches of duration $T$,
 # rescaled by $T^{1-\gamma}$ against $u = t/T$, collapses onto a curve $F(u)$ that is a parabola
 # $u(1-u)$ in the log-trap class and a semicircle $\sqrt{u(1-u)}$ for an absorbed free walk
-# {cite:p}`laurson2013evolution`. The chapter records traces of the tanh network (widest CI width,
-# twice the inputs) and of the sparse threshold network ($N = 16384$), collapses them with
+# {cite:p}`laurson2013evolution`. The chapter records traces of the tanh network (the widest width of
+# its sweep, twice the inputs) and of the sparse threshold network ($N = 16384$), only those of the
+# ended avalanches whose durations are collapsed (`trace_durations` of the simulations, the windows of
+# `crit.analysis.shapes.WINDOWS`: at the paper's depths the longer avalanches' traces would be most of
+# the published record, and no analysis reads them), collapses them with
 # `crit.analysis.stats.shape_collapse` and fits $F \propto [u(1-u)]^a$ on $0.1 \le u \le 0.9$ for each
 # duration: $a = 1$ for the parabola, $1/2$ for the semicircle (the mean over durations; error: jackknife
 # over blocks of networks, `crit.analysis.shapes.shape_exponents`). A
