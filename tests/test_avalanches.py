@@ -246,6 +246,11 @@ def test_a_trace_window_keeps_only_those_traces_and_changes_nothing_else(tmp_pat
     assert part.traces.values.size < full.traces.values.size
     back = av.Avalanches.load(part.save(tmp_path / "w.npz"))
     assert back.trace_durations == (5, 30)
+    # survivors are recorded with T = depth − 3, inside this window: their cut traces are not kept
+    short = av.simulate(**{**kwargs, "depth": 20}, trace_durations=(1, 18))
+    assert short.survived.any() and (short.durations[short.survived] == 17).all()
+    assert (short.traces.lengths[short.survived] == 0).all()
+    assert (short.traces.lengths[~short.survived] == short.durations[~short.survived]).all()
 
 
 @pytest.mark.parametrize("window, error, match", [
