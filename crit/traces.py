@@ -135,19 +135,22 @@ def trace_window(trace_durations, record_traces) -> tuple[int, int] | None:
     return shortest, longest
 
 
-def traced(durations, survived, window) -> np.ndarray:
+def traced(durations, survived, window):
     """Mask of the avalanches whose traces a simulation with ``trace_durations=window`` keeps: all
     when ``window`` is None, else the ended ones with ``window[0] ≤ T ≤ window[1]``.
+
+    ``durations`` (integers) and ``survived`` (booleans) are NumPy arrays or torch tensors of one
+    shape; the mask is of the same kind, so the dense engine applies it on its device and the
+    sparse one in NumPy.
 
     Examples
     --------
     >>> traced(np.array([5, 20, 30]), np.array([False, False, True]), (10, 40)).tolist()
     [False, True, False]
     """
-    durations = np.asarray(durations)
     if window is None:
-        return np.ones(durations.shape, bool)
-    return ~np.asarray(survived, bool) & (durations >= window[0]) & (durations <= window[1])
+        return survived | ~survived
+    return ~survived & (durations >= window[0]) & (durations <= window[1])
 
 
 def check_window(record, dmin, dmax) -> None:

@@ -11,6 +11,7 @@ import torch
 from scipy import special, stats
 
 from crit.models import avalanches as av
+from crit.traces import traced
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "authors-reference"
 
@@ -251,6 +252,22 @@ def test_a_trace_window_keeps_only_those_traces_and_changes_nothing_else(tmp_pat
     assert short.survived.any() and (short.durations[short.survived] == 17).all()
     assert (short.traces.lengths[short.survived] == 0).all()
     assert (short.traces.lengths[~short.survived] == short.durations[~short.survived]).all()
+
+
+@pytest.mark.parametrize("window", [None, (5, 30), (17, 17)])
+def test_the_trace_mask_is_one_rule_for_numpy_and_torch(window):
+    # the dense engine applies crit.traces.traced to tensors on its device, the sparse one to arrays
+    rng = np.random.default_rng(3)
+    durations, survived = rng.integers(1, 40, 200), rng.random(200) < 0.3
+    durations[:2], survived[:2] = 17, [True, False]
+    on_numpy = traced(durations, survived, window)
+    on_torch = traced(torch.from_numpy(durations), torch.from_numpy(survived), window)
+    assert isinstance(on_torch, torch.Tensor) and on_torch.dtype == torch.bool
+    np.testing.assert_array_equal(on_torch.numpy(), on_numpy)
+    expected = np.ones(200, bool) if window is None else (
+        ~survived & (durations >= window[0]) & (durations <= window[1]))
+    np.testing.assert_array_equal(on_numpy, expected)
+    assert on_numpy[:2].tolist() == ([True, True] if window is None else [False, window[0] <= 17 <= window[1]])
 
 
 @pytest.mark.parametrize("window, error, match", [

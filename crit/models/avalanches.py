@@ -37,7 +37,7 @@ from crit import _validate
 from crit.models import _propagate, activations
 from crit.models.avalanche_record import AvalancheRecord
 from crit.records import provenance
-from crit.traces import Traces, trace_window
+from crit.traces import Traces, trace_window, traced
 
 __all__ = ["Avalanches", "simulate", "from_weights", "resolve_device", "log_growth", "METHODS", "DTYPES"]
 
@@ -167,8 +167,7 @@ def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_traces, tra
     if record_traces:
         length = duration
         if trace_durations is not None:
-            lo, hi = trace_durations
-            length = torch.where(~survived[idx] & (duration >= lo) & (duration <= hi), duration, 0)
+            length = torch.where(traced(duration, survived[idx], trace_durations), duration, 0)
             take = take & (length > 0).unsqueeze(0)
         values = excess.T[take.T]  # input-major order
         offsets = torch.cat([torch.zeros(1, dtype=torch.int64, device=idx.device), length.cumsum(0)])
