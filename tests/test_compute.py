@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from crit import chapters
@@ -77,3 +81,13 @@ def test_compute_lets_the_bootstraps_use_every_core_unless_told(monkeypatch):
     monkeypatch.setenv(resampling.WORKERS_ENV, "1")
     compute.compute(["phase_diagram"], device="cpu", log=lambda *_: None)
     assert seen[-1] == 1 and os.environ[resampling.WORKERS_ENV] == "1"
+
+
+def test_the_gpu_job_script_computes_and_publishes_every_chapter():
+    # benchmarks/gpu_paper_run.sh lists the chapters itself (cheapest first): a chapter added or renamed
+    # in crit.chapters must not be left out of the one GPU job that publishes the paper profile
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "gpu_paper_run.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    loop = re.search(r"^for name in (.+); do$", script.read_text(), re.MULTILINE)
+    assert loop, "the script's loop over the chapters was not found"
+    assert sorted(loop.group(1).split()) == sorted(chapters.names())
