@@ -66,6 +66,22 @@ def test_engine_matches_naive_reference_on_the_same_weights(sigma_w2, sigma_b2, 
         np.testing.assert_allclose(got.traces[i], ref[i][3], rtol=1e-10, atol=1e-12)
 
 
+def test_a_layer_at_threshold_in_float32_has_zero_not_negative_excess():
+    # float32 √0.1 is 2e-9 below float64 √0.1, yet its square rounds to float32 0.1: the layer passes
+    # the death test ‖h‖² < q0. Seen at the paper point on a CPU: one size of −4.8e-8, which the fits
+    # then refused as a negative size.
+    q0, width, depth = 0.1, 4, 6
+    at = torch.tensor(math.sqrt(q0), dtype=torch.float32)
+    assert float(at) < math.sqrt(q0) and not bool(at * at < q0)
+    x = torch.zeros(1, width)
+    x[0, 0] = at  # relu, identity weights, no bias: every layer keeps exactly this norm
+    weights, biases = torch.eye(width).repeat(depth, 1, 1), torch.zeros(depth, width)
+    got = av.from_weights(x, weights, biases, q0=q0, activation="relu", record_traces=True)
+    assert got.survived.all() and (got.durations == depth - 3).all()
+    np.testing.assert_array_equal(got.sizes, 0.0)
+    np.testing.assert_array_equal(got.traces[0], np.zeros(depth - 3))
+
+
 def test_never_ending_inputs_are_recorded_as_the_authors_filter_records_them():
     inputs, weights, biases = random_network(16, 12, 3.0, 0.0, 50, 0.1, seed=1)
     got = av.from_weights(inputs, weights, biases, q0=0.1)

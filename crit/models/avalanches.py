@@ -158,7 +158,10 @@ def _extract(chunk: _propagate.ChunkResult, depth, q0, width, record_traces, tra
     duration = torch.where(survived, depth - 3, death - 2)
     idx = torch.nonzero(recorded).squeeze(1)
     duration = duration[idx]
-    excess = chunk.norms[1:, idx].double() - math.sqrt(q0)  # (depth, R): V(l) for l = 1 … depth
+    # (depth, R): V(l) for l = 1 … depth. The death test is ‖h‖² < q0 in the working precision, so a
+    # norm within a rounding of the threshold passes it and can still fall below √q0 in float64
+    # (float32: by up to 2e-9 at q0 = 0.1); such a layer sits at threshold, V = 0, never V < 0.
+    excess = (chunk.norms[1:, idx].double() - math.sqrt(q0)).clamp_min(0.0)
     # sum of V(l) over l = 1 … T, without touching the NaNs written nowhere beyond T
     take = torch.arange(depth, device=excess.device).unsqueeze(1) < duration.unsqueeze(0)
     total = torch.where(take, excess, 0.0).sum(0)
