@@ -185,3 +185,16 @@ def test_the_committed_results_are_whole_and_of_their_parts():
             assert provenance.profile == published.PUBLISHED_PROFILE and provenance.seed == 0
             assert provenance.device != "not recorded" and provenance.commit
     assert published.total_bytes(REPO_ROOT) <= published.MAX_BYTES
+
+
+@pytest.mark.parametrize("threads, words", [(1, "1 thread"), (2, "2 threads")])
+def test_a_cpu_device_names_its_threads_in_words(threads, words):
+    import torch
+
+    saved = torch.get_num_threads()
+    try:
+        torch.set_num_threads(threads)
+        name = published._device_name("cpu")
+    finally:
+        torch.set_num_threads(saved)
+    assert name.startswith("cpu: ") and name.endswith(f", {words}")

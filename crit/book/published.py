@@ -235,7 +235,8 @@ def _device_name(device) -> str:
                 break
     except OSError:
         pass
-    return f"cpu: {model or 'unknown model'}, {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    return f"cpu: {model or 'unknown model'}, {threads} thread{'' if threads == 1 else 's'}"
 
 
 def _now() -> str:
