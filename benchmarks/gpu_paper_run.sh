@@ -39,7 +39,8 @@ fi
 for name in quasi_critical_scaling phase_diagram susceptibility_predicts_learning universality_classes; do
   timeout "$LIMIT" $PY benchmarks/paper_profile.py --profile "$PROFILE" --device "$DEVICE" --only "$name" 2>&1 \
     | tee -a "$OUT/logs/profile.txt"
-  echo "$name: exit ${PIPESTATUS[0]} (124: past CHAPTER_LIMIT=$LIMIT s)" | tee -a "$OUT/logs/profile.txt"
+  rc=${PIPESTATUS[0]}
+  echo "$name: exit $rc$( [ "$rc" = 124 ] && echo " (past CHAPTER_LIMIT=$LIMIT s)")" | tee -a "$OUT/logs/profile.txt"
   if [ "$PROFILE" = paper ]; then
     $PY -m crit publish --only "$name" 2>&1 | tee -a "$OUT/logs/publish.txt"
   fi
