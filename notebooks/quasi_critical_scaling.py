@@ -99,25 +99,28 @@ fig = chapter.distributions(results.point)
 fig = chapter.collapse(results.point)
 
 # %% [markdown]
-# Three conventions on the same avalanches, and the authors' notebook. The error of
-# $\Delta = \gamma - \gamma_{pred}$ comes from $\Delta$ itself over the resamples, so it
-# carries the covariance of $\gamma$ and $\gamma_{pred}$; the row below it gives what the error
-# would be if the two were independent. $\gamma_{pred}$ divides by $\tau_s - 1$, so a few
-# resamples with $\tau_s$ near 1 set its standard deviation: $\gamma_{pred}$ and $\Delta$ carry
-# half the central 68 % of their resamples instead, and the crackling test below uses that error.
+# Three conventions on the same avalanches, and the authors' notebook. $\gamma_{pred}$ divides by
+# $\tau_s - 1$, so a few resamples with $\tau_s$ near 1 set its standard deviation: it carries half
+# the central 68 % of its resamples instead. $\Delta = \gamma - \gamma_{pred}$ inherits that heavy
+# tail, so the crackling test reads the relation multiplied through by $\tau_s - 1$, the residual
+# $D = \gamma(\tau_s - 1) - (\tau_d - 1)$: linear in each exponent, zero exactly when
+# $\Delta$ is. In every resample of the networks $D$ is formed from the same fits, so its spread
+# carries the covariance of the three exponents; divided by $\tau_s - 1$ it is the error of
+# $\Delta$ that the table states and the test uses. The row below gives the error $\Delta$ would
+# have if $\gamma$ and $\gamma_{pred}$ were independent.
 
 # %%
 Markdown(chapter.comparison_table(results))
 
 # %% [markdown]
-# The crackling relation, $\Delta$ against 0 within 2 joint errors; a test whose joint error is
+# The crackling relation, $\Delta$ against 0 within 2 errors of the test; a test whose error is
 # above {glue:text}`resolution` cannot tell $\gamma = 3/2$ from $\gamma = 2$ and is undetermined:
 #
 # - {glue:md}`crackling_ours:myst`;
 # - {glue:md}`crackling_all:myst`;
 # - {glue:md}`crackling_authors:myst`.
 #
-# The joint errors: {glue:md}`joint_ended:myst`; {glue:md}`joint_all:myst`.
+# The errors of $\Delta$: {glue:md}`joint_ended:myst`; {glue:md}`joint_all:myst`.
 #
 # The shape collapse: {glue:md}`gamma_star:myst`.
 #
@@ -231,7 +234,7 @@ Markdown(chapter.separation_table(results, "all"))
 # The never-ending avalanches included: {glue:md}`moves_tau_s_all:myst`;
 # {glue:md}`moves_tau_d_all:myst`; {glue:md}`moves_gamma_all:myst`.
 #
-# The crackling relation along the quasi-critical line, $\Delta$ against 0 with its joint error:
+# The crackling relation along the quasi-critical line, $\Delta$ against 0 with the error of the test:
 # {glue:md}`line_crackling_ended:myst`; {glue:md}`line_crackling_all:myst`.
 
 # %% [markdown]

@@ -49,6 +49,38 @@ def test_crackling_of_critical_branching_is_zero_within_its_joint_error(branchin
     assert cb.errors[4] < cb.delta_error_independent == pytest.approx(math.hypot(cb.errors[2], cb.errors[3]))
 
 
+def test_the_residual_is_the_relation_multiplied_through_and_its_error_reads_delta(branching):
+    s, d, network = branching
+    cb = bs.crackling_bootstrap(s, d, network, range_rule="quantile", quantile=0.9, discrete_sizes=True,
+                                gamma_min_count=20, n_resamples=30, rng=np.random.default_rng(3))
+    tau_s, tau_d, gamma, _, delta = cb.values
+    value, error = cb.residual
+    assert value == pytest.approx(gamma * (tau_s - 1) - (tau_d - 1)) == pytest.approx(delta * (tau_s - 1))
+    reps = cb.replicates
+    assert error == pytest.approx(np.std(reps[:, 2] * (reps[:, 0] - 1) - (reps[:, 1] - 1), ddof=1))
+    assert cb.delta_test_error == pytest.approx(error / (tau_s - 1))
+    v = bs.crackling_verdict(cb)
+    assert v.error == pytest.approx(cb.delta_test_error) and v.z == pytest.approx(value / error)
+
+
+def test_the_crackling_test_error_is_the_spread_over_independent_critical_trees():
+    # exact model, Delta = 0 in the limit: over 30 independent sets the residual scatters as its error says
+    values, errors, z = [], [], []
+    for k in range(30):
+        gw = em.galton_watson(20_000, keep_traces=False, max_generations=20_000, rng=100 + k)
+        ended = ~gw.survived
+        cb = bs.crackling_bootstrap(gw.sizes[ended], gw.durations[ended], (np.arange(20_000) // 500)[ended],
+                                    range_rule="quantile", quantile=0.9, discrete_sizes=True, gamma_min_count=20,
+                                    n_resamples=30, rng=np.random.default_rng(k))
+        values.append(cb.residual[0])
+        errors.append(cb.residual[1])
+        z.append(cb.values[4] / cb.delta_test_error)
+    z = np.array(z)
+    assert 0.6 < np.std(values, ddof=1) / np.mean(errors) < 1.5
+    assert abs(z.mean()) < 0.6 and np.sum(np.abs(z) > 2) <= 4
+    assert np.allclose(z, np.array(values) / np.array(errors))
+
+
 def test_the_range_is_reselected_in_every_resample():
     width = 16
     rec = av.simulate(width, 40, float(theory.finite_width_critical_sigma_w2(width)), n_inputs=4000,

@@ -36,7 +36,7 @@ def _separation(a, b, c, err=0.01, *, drives=(0.0, 0.1, 0.3), line=(1.05, 1.08, 
     zeros = np.zeros((3, n))
     return drive_lines.DriveSeparation(
         values=values, errors=errors, robust_errors=errors, delta_error_independent=np.zeros((3, n, 2)),
-        correlation=np.zeros((3, n, 2)),
+        correlation=np.zeros((3, n, 2)), delta_test_errors=np.full((3, n, 2), err),
         sigma_w2=zeros, sigma_b2=zeros, h=zeros, q0=zeros + 0.1, surviving_fraction=zeros,
         inputs_per_network=np.ones((3, n), int), n_recorded=np.ones((3, n), int), n_networks=np.ones((3, n), int),
         width=16, depth=40, n_inputs=100, seed=0, n_resamples=10, range_rule="quantile", undetermined=("",) * 3 * n,

@@ -52,7 +52,8 @@ def _fields(n=2):
     zeros = np.zeros(n)
     errors = np.full((n, 2, 5), 0.01)
     return {"values": np.full((n, 2, 5), 1.5), "errors": errors, "robust_errors": errors,
-            "delta_error_independent": np.zeros((n, 2)), "correlation": np.zeros((n, 2)), "sigma_w2": zeros,
+            "delta_error_independent": np.zeros((n, 2)), "correlation": np.zeros((n, 2)),
+            "delta_test_errors": np.full((n, 2), 0.01), "sigma_w2": zeros,
             "sigma_b2": zeros, "h": zeros, "q0": zeros + 0.1, "surviving_fraction": zeros,
             "inputs_per_network": np.ones(n, int), "n_recorded": np.ones(n, int), "n_networks": np.ones(n, int)}
 

@@ -11,6 +11,13 @@ error that keeps it fixed is too small. The crackling test uses the **joint** di
 carries the covariance of γ and γ_pred (both are measured on the same avalanches) instead of adding
 their errors as if they were independent.
 
+γ_pred divides by τ_s − 1 (about 0.2 in a network, and near 0 in some resamples of few networks), so
+the replicates of Δ have a heavy tail and neither their spread nor a percentile of them is a stable
+error. The test therefore reads the relation multiplied through by τ_s − 1, the **residual**
+D = γ(τ_s − 1) − (τ_d − 1), linear in each exponent: D and Δ vanish together and share their sign
+while τ_s > 1, and the spread of D over the same resamples, divided by τ_s − 1, is the error of Δ at
+Δ = 0 (:attr:`CracklingBootstrap.delta_test_error`; the idea of Fieller's test of a ratio).
+
 :func:`bootstrap_record` applies it to the avalanches of a record that ended within the depth, or to
 all of them (:data:`SELECTIONS`); :func:`crackling_verdict` states whether Δ is zero within its
 joint error.
@@ -119,6 +126,29 @@ class CracklingBootstrap(Record):
         """``(value, error)`` of one of :data:`QUANTITIES`."""
         k = QUANTITIES.index(_validate.choice("quantity", quantity, QUANTITIES))
         return float(self.values[k]), float(self.errors[k])
+
+    @property
+    def residual(self) -> tuple:
+        """``(value, error)`` of the crackling residual D = γ(τ_s − 1) − (τ_d − 1) (dimensionless).
+
+        The value is taken on all the data, the error is the spread of D over the same resamples as
+        every other error (NaN with fewer than 3 resamples that gave all three exponents).
+        """
+        tau_s, tau_d, gamma = (float(v) for v in self.values[:3])
+        reps = self.replicates.reshape(-1, len(QUANTITIES))
+        return gamma * (tau_s - 1.0) - (tau_d - 1.0), _spread(reps[:, 2] * (reps[:, 0] - 1.0) - (reps[:, 1] - 1.0))
+
+    @property
+    def delta_test_error(self) -> float:
+        """The error of Δ in the crackling test: the residual's error over τ_s − 1.
+
+        At Δ = 0 it is the first-order error of Δ = D/(τ_s − 1), but without the heavy tail that
+        resamples with τ_s near 1 give the spread of Δ; Δ over it equals D over its own error. NaN
+        when τ_s or the residual's error is NaN, or τ_s <= 1 (then γ_pred has no meaning).
+        """
+        _, error = self.residual
+        tau_s = float(self.values[0])
+        return error / (tau_s - 1.0) if tau_s > 1.0 else float("nan")
 
     @property
     def n_failed(self) -> int:
@@ -251,18 +281,20 @@ def bootstrap_record(rec, *, selection="ended", range_rule="support", n_resample
                                quantile=quantile, support_grid=support_grid, fixed_range_errors=fixed_range_errors)
 
 
-def crackling_verdict(result: CracklingBootstrap, *, n_sigma=2.0, by="spread") -> verdicts.Verdict:
+def crackling_verdict(result: CracklingBootstrap, *, n_sigma=2.0, by="residual") -> verdicts.Verdict:
     """Whether Δ = γ − γ_pred is zero within its joint error (the crackling relation).
 
     Parameters
     ----------
     result : CracklingBootstrap
     n_sigma : float
-        Errors within which Δ counts as zero (``by="spread"``).
-    by : {"spread", "interval"}
+        Errors within which Δ counts as zero (``by="residual"`` and ``"spread"``).
+    by : {"residual", "spread", "interval"}
+        ``"residual"`` (the default): Δ against ``n_sigma`` times
+        :attr:`CracklingBootstrap.delta_test_error`, the same as the residual
+        D = γ(τ_s − 1) − (τ_d − 1) against ``n_sigma`` times its spread (no heavy tail);
         ``"spread"``: Δ against ``n_sigma`` times the spread of Δ over the resamples;
-        ``"interval"``: the central 95 % percentile interval of Δ against zero (for replicates with
-        heavy tails, see ``CracklingBootstrap.robust_errors``).
+        ``"interval"``: the central 95 % percentile interval of Δ against zero.
 
     Returns
     -------
@@ -272,10 +304,12 @@ def crackling_verdict(result: CracklingBootstrap, *, n_sigma=2.0, by="spread") -
     """
     if not isinstance(result, CracklingBootstrap):
         raise TypeError(f"result must be a CracklingBootstrap, got {type(result).__name__}")
-    by = _validate.choice("by", by, ("spread", "interval"))
+    by = _validate.choice("by", by, ("residual", "spread", "interval"))
     what = "$\\gamma - (\\tau_d - 1)/(\\tau_s - 1)$"
     value, error = result.value("delta")
     if by == "interval":
         low, high = result.intervals[4]
         return verdicts.interval(value, float(low), float(high), what=what)
+    if by == "residual":
+        error = result.delta_test_error
     return verdicts.sign(value, error, what=what, n_sigma=n_sigma)

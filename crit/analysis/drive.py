@@ -264,6 +264,9 @@ class ExponentTable(Record):
         Half the central 68.3 % range of the replicates (``CracklingBootstrap.robust_errors``).
     delta_error_independent, correlation : numpy.ndarray, shape (``*shape``, 2)
         The error Δ would have if γ and γ_pred were independent, and their correlation.
+    delta_test_errors : numpy.ndarray, shape (``*shape``, 2)
+        The error of Δ in the crackling test (``CracklingBootstrap.delta_test_error``: the spread of
+        the residual γ(τ_s − 1) − (τ_d − 1) over τ_s − 1, without the heavy tail of Δ's spread).
     sigma_w2, sigma_b2, h, q0, surviving_fraction : numpy.ndarray, shape (``*shape``,)
     inputs_per_network, n_recorded, n_networks : numpy.ndarray of int, shape (``*shape``,)
     width, depth, n_inputs, seed, n_resamples : int
@@ -277,6 +280,7 @@ class ExponentTable(Record):
     robust_errors: np.ndarray
     delta_error_independent: np.ndarray
     correlation: np.ndarray
+    delta_test_errors: np.ndarray
     sigma_w2: np.ndarray
     sigma_b2: np.ndarray
     h: np.ndarray
@@ -304,6 +308,12 @@ class ExponentTable(Record):
         s = SELECTIONS.index(_validate.choice("selection", selection, SELECTIONS))
         return self.values[..., s, q], self.errors[..., s, q]
 
+    def delta_test(self, selection="ended") -> tuple:
+        """``(values, errors)`` of Δ = γ − γ_pred with the errors of the crackling test
+        (``delta_test_errors``), each of shape (``*shape``,)."""
+        s = SELECTIONS.index(_validate.choice("selection", selection, SELECTIONS))
+        return self.values[..., s, QUANTITIES.index("delta")], self.delta_test_errors[..., s]
+
 
 def _table_fields(points, shape, *, width, depth, n_inputs, seed, n_resamples, range_rule) -> dict:
     """The :class:`ExponentTable` fields of ``points`` (a flat list in C order) reshaped to ``shape``."""
@@ -320,6 +330,7 @@ def _table_fields(points, shape, *, width, depth, n_inputs, seed, n_resamples, r
         "delta_error_independent": np.array([[f.delta_error_independent for f in pair] for pair in fits]).reshape(
             *shape, 2),
         "correlation": np.array([[f.correlation for f in pair] for pair in fits]).reshape(*shape, 2),
+        "delta_test_errors": np.array([[f.delta_test_error for f in pair] for pair in fits]).reshape(*shape, 2),
         "sigma_w2": grid(lambda p: p.sigma_w2), "sigma_b2": grid(lambda p: p.sigma_b2), "h": grid(lambda p: p.h),
         "q0": grid(lambda p: p.q0), "surviving_fraction": grid(lambda p: p.surviving_fraction),
         "inputs_per_network": grid(lambda p: p.inputs_per_network, np.int64),

@@ -28,10 +28,11 @@ __all__ = ["comparison_table", "error_table", "goodness_table", "likelihood_rati
 
 _ROWS = {"tau_s": "$\\tau_s$", "tau_d": "$\\tau_d$", "gamma": "$\\gamma$ from $\\langle S\\rangle(T)$",
          "gamma_pred": "$\\gamma_{pred} = (\\tau_d-1)/(\\tau_s-1)$ (error: central 68 %)",
-         "delta": "$\\Delta = \\gamma - \\gamma_{pred}$ (error: central 68 %)"}
-#: The ratio γ_pred and Δ are stated with half the central 68 % of their resamples (heavy-tailed: see
-#: :func:`crit.chapters._quasi_critical_scaling_verdicts.crackling_test`), the exponents with the spread.
-_ROBUST = ("gamma_pred", "delta")
+         "delta": "$\\Delta = \\gamma - \\gamma_{pred}$ (error: of the crackling test)"}
+#: The ratio γ_pred is stated with half the central 68 % of its resamples (heavy-tailed), Δ with the
+#: error of the crackling test (:func:`crit.chapters._quasi_critical_scaling_verdicts.crackling_test`),
+#: the exponents with the spread.
+_ROBUST = ("gamma_pred",)
 _HEAD = {"tau_s": "$\\tau_s$", "tau_d": "$\\tau_d$", "gamma": "$\\gamma$", "gamma_pred": "$\\gamma_{pred}$",
          "delta": "$\\Delta$"}
 _SELECTION = {"ended": "ended avalanches", "all": "never-ending included"}
@@ -52,18 +53,24 @@ def _range(low, high, digits=3):
     return f"[{low:.{digits}g}, ∞)" if not np.isfinite(high) else f"[{low:.{digits}g}, {high:.{digits}g}]"
 
 
+def _stated_error(f, q) -> float:
+    """The error the page states beside quantity ``q`` of the crackling bootstrap ``f``."""
+    if q == "delta":
+        return f.delta_test_error
+    return float((f.robust_errors if q in _ROBUST else f.errors)[QUANTITIES.index(q)])
+
+
 def comparison_table(results: QuasiCriticalScalingResults) -> str:
     """The critical point in three conventions beside the authors' notebook (labelled with their sizes),
-    as Markdown: exponents with errors over networks, γ_pred and Δ with the central-68 % half-width of
-    their resamples (Δ's is its joint error), γ*, the ranges."""
+    as Markdown: exponents with errors over networks, γ_pred with the central-68 % half-width of its
+    resamples, Δ with the error of the crackling test, γ*, the ranges."""
     p = results.point
     fits = (p.authors_convention, p.exponents.ended, p.exponents.with_never_ending)
     pub = crackling.AUTHORS_NOTEBOOK
     sh = p.shape
     rows = []
     for k, q in enumerate(QUANTITIES):
-        row = [_ROWS[q]] + [_cell(f.values[k], (f.robust_errors if q in _ROBUST else f.errors)[k], 3, f.undetermined)
-                            for f in fits]
+        row = [_ROWS[q]] + [_cell(f.values[k], _stated_error(f, q), 3, f.undetermined) for f in fits]
         if q == "delta":
             value = pub["gamma"][0] - pub["gamma_pred"][0]
             row.append(_cell(value, None, 3))
