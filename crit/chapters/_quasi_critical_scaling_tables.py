@@ -53,8 +53,9 @@ def _range(low, high, digits=3):
     return f"[{low:.{digits}g}, ∞)" if not np.isfinite(high) else f"[{low:.{digits}g}, {high:.{digits}g}]"
 
 
-def _stated_error(f, q) -> float:
-    """The error the page states beside quantity ``q`` of the crackling bootstrap ``f``."""
+def stated_error(f, q) -> float:
+    """The error the page states beside quantity ``q`` (one of ``QUANTITIES``) of the crackling bootstrap
+    ``f``: the spread over networks, half the central 68 % for γ_pred, the crackling test's error for Δ."""
     if q == "delta":
         return f.delta_test_error
     return float((f.robust_errors if q in _ROBUST else f.errors)[QUANTITIES.index(q)])
@@ -70,7 +71,7 @@ def comparison_table(results: QuasiCriticalScalingResults) -> str:
     sh = p.shape
     rows = []
     for k, q in enumerate(QUANTITIES):
-        row = [_ROWS[q]] + [_cell(f.values[k], _stated_error(f, q), 3, f.undetermined) for f in fits]
+        row = [_ROWS[q]] + [_cell(f.values[k], stated_error(f, q), 3, f.undetermined) for f in fits]
         if q == "delta":
             value = pub["gamma"][0] - pub["gamma_pred"][0]
             row.append(_cell(value, None, 3))

@@ -51,6 +51,7 @@ from crit.chapters._quasi_critical_scaling_tables import (
     likelihood_ratio_table,
     line_table,
     separation_table,
+    stated_error,
     variants_table,
 )
 from crit.chapters._quasi_critical_scaling_verdicts import (
@@ -372,8 +373,7 @@ def headline(results: QuasiCriticalScalingResults) -> dict[str, tuple[float, flo
     for label, f in (("ours ended", p.exponents.ended), ("ours never-ending incl.", p.exponents.with_never_ending),
                      ("authors' convention", p.authors_convention)):
         for k, q in enumerate(QUANTITIES):
-            error = {"gamma_pred": f.robust_errors[k], "delta": f.delta_test_error}.get(q, f.errors[k])
-            out[f"{q} {label}"] = (float(f.values[k]), float(error))
+            out[f"{q} {label}"] = (float(f.values[k]), float(stated_error(f, q)))
     out["γ* over networks"] = (float(p.shape.gamma_star), float(p.shape.gamma_star_err))
     return out
 
