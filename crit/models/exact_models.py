@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from crit import _validate
+from crit._arrays import sorted_distinct
 from crit.models.avalanche_record import AvalancheRecord
 from crit.traces import Traces
 
@@ -166,7 +167,7 @@ def finite_population_branching(n_runs, *, width, max_generations=100_000, rng):
     alive, pop = np.arange(n_runs), np.ones(n_runs, np.int64)
     for _ in range(max_generations - 1):
         parent = np.repeat(np.arange(alive.size), rng.poisson(pop))
-        hit = np.unique(parent * width + rng.integers(width, size=parent.size))
+        hit = sorted_distinct(parent * width + rng.integers(width, size=parent.size))
         pop = np.bincount(hit // width, minlength=alive.size)
         keep = pop > 0
         alive, pop = alive[keep], pop[keep]

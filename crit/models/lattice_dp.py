@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crit import _validate
+from crit._arrays import sorted_distinct
 from crit.models.exact_models import ExactAvalanches, _traces_from_steps
 from crit.records import Record
 
@@ -76,7 +77,7 @@ def _grow(n_runs, p, max_steps, rng, on_step):
             return ids
         stay = rng.random(run.size) < p  # bond from (i, t) to (i, t + 1)
         move = rng.random(run.size) < p  # bond from (i, t) to (i + 1, t + 1)
-        keys = np.unique(np.concatenate([run[stay] * stride + pos[stay], run[move] * stride + pos[move] + 1]))
+        keys = sorted_distinct(np.concatenate([run[stay] * stride + pos[stay], run[move] * stride + pos[move] + 1]))
         run, pos = keys // stride, keys % stride
         if run.size == 0:
             return run

@@ -42,6 +42,7 @@ import numpy as np
 from scipy import stats
 
 from crit import _validate
+from crit._arrays import sorted_distinct
 from crit.models.avalanche_record import AvalancheRecord
 from crit.records import provenance
 from crit.traces import Traces, trace_window, traced
@@ -153,7 +154,7 @@ class LazyNetwork:
             self._weights.append(np.empty((0, self.fan_out)))
         known = self._units[layer]
         pos = np.minimum(np.searchsorted(known, units), max(known.size - 1, 0))
-        new = np.unique(units[known[pos] != units] if known.size else units)
+        new = sorted_distinct(units[known[pos] != units] if known.size else units)
         if new.size:
             targets, weights = draw_rows(new.size, self.width, self.fan_out, self.sigma_w2, self.rng)
             merged = np.concatenate([known, new])
