@@ -20,7 +20,11 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-test: test-crit test-notebooks
+# make test: the package's tests and the three nbval runs below, all four side by side
+# (tests/nbval_runs.sh); test-crit and test-notebooks run one part alone.
+test: $(STAMP)
+	rm -rf $(NBVAL_DIR)
+	bash tests/nbval_runs.sh $(PY) $(NBVAL_DIR) --with-package-tests
 
 test-crit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest --doctest-modules tests crit
