@@ -42,6 +42,7 @@ def test_digits_is_standardised_and_stratified():
 
 
 def test_mnist1d_is_generated_offline_and_leaves_global_rng_alone():
+    datasets._mnist1d_arrays.cache_clear()  # generate it here, not in an earlier test
     np.random.seed(123)
     expected = np.random.random()
     np.random.seed(123)
@@ -49,6 +50,16 @@ def test_mnist1d_is_generated_offline_and_leaves_global_rng_alone():
     assert np.random.random() == expected  # make_dataset's reseeding was undone
     assert data.x_train.shape == (4000, 40) and data.x_test.shape == (1000, 40)
     assert set(np.unique(data.y_train)) == set(range(10))
+
+
+def test_mnist1d_is_made_once_per_seed_and_each_load_owns_its_arrays():
+    first = datasets.load("mnist1d", seed=5)
+    first.y_train[:] = -1
+    first.x_train[:] = 0.0
+    second = datasets.load("mnist1d", seed=5)
+    assert set(np.unique(second.y_train)) == set(range(10)) and second.x_train.std() > 0.5
+    assert datasets._mnist1d_arrays.cache_info().hits >= 1
+    assert not np.array_equal(datasets.load("mnist1d", seed=6).x_train, second.x_train)
 
 
 @pytest.mark.parametrize("compress", [False, True])

@@ -25,6 +25,7 @@ standard deviation of the *training* split (one scalar each), as float32.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import random
 from dataclasses import dataclass
@@ -152,6 +153,15 @@ def _digits(seed, test_fraction):
 
 
 def _mnist1d(seed):
+    arrays = _mnist1d_arrays(seed)  # copies: a caller may change its arrays, never the kept ones
+    return dict({k: v.copy() for k, v in arrays.items()},
+                source="mnist1d.data.make_dataset (procedural MNIST-1D, default arguments)")
+
+
+@functools.lru_cache(maxsize=4)
+def _mnist1d_arrays(seed):
+    """MNIST-1D at ``seed``, made once per process: each of its 5,000 examples is drawn by a
+    Python-level transform (~5 s), and a chapter loads it once per design and seed."""
     from mnist1d.data import get_dataset_args, make_dataset
 
     args = get_dataset_args()
@@ -163,8 +173,7 @@ def _mnist1d(seed):
     finally:
         np.random.set_state(np_state)
         random.setstate(py_state)
-    return dict(x_train=d["x"], y_train=d["y"], x_test=d["x_test"], y_test=d["y_test"],
-                source="mnist1d.data.make_dataset (procedural MNIST-1D, default arguments)")
+    return dict(x_train=d["x"], y_train=d["y"], x_test=d["x_test"], y_test=d["y_test"])
 
 
 def _idx_set(name, folder):
