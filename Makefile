@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# make test: the package's tests and the three nbval runs below, all four side by side
+# make test: the package's tests and the two nbval runs below, all three side by side
 # (tests/nbval_runs.sh); test-crit and test-notebooks run one part alone.
 test: $(STAMP)
 	rm -rf $(NBVAL_DIR)
@@ -29,10 +29,10 @@ test: $(STAMP)
 test-crit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest --doctest-modules tests crit
 
-# nbval runs every notebook (converted from its jupytext source) at the CI profile three times, each
-# in an empty folder under $(NBVAL_DIR): at SEED 0; at SEED 1 with ATen's AVX2 kernels; at SEED 0 with
-# its portable kernels. Another seed or kernel path stands in for another CPU (tests/nbval.sh).
-# The three run side by side, one thread each (tests/nbval_runs.sh).
+# nbval runs every notebook (converted from its jupytext source) at the CI profile twice, each in an
+# empty folder under $(NBVAL_DIR): at SEED 0 with the machine's own kernels, and at SEED 1 with ATen's
+# portable kernels: other weights and other rounding, as another CPU gives (tests/nbval.sh).
+# The two run side by side, one thread each (tests/nbval_runs.sh).
 # A cell that raises fails; outputs are compared only in cells marked nbval-check-output.
 test-notebooks: $(STAMP)
 	rm -rf $(NBVAL_DIR)
