@@ -2,8 +2,8 @@
 # The runs of `make test` side by side, one CPU thread each: the package's tests and doctests
 # ("crit", with --with-package-tests) and the two nbval runs of `make test-notebooks`. Each run is
 # single-threaded at heart and a CI machine has 2 cores, so running them one after the other leaves
-# a core idle. Each run logs to DIR/NAME.log;
-# the logs are printed in order at the end, and the exit status is that of the first run that failed.
+# a core idle. Each run logs to DIR/NAME.log; the logs are printed in order at the end, and the
+# exit status is that of the first run that failed.
 #   usage: bash tests/nbval_runs.sh PYTHON DIR [--with-package-tests]
 set -u
 python=$1 dir=$2 with_package=${3:-}
