@@ -24,22 +24,17 @@ import argparse
 import numpy as np
 
 from crit.analysis import bootstrap
+from crit.book.stability import parse_seeds
 from crit.chapters import quasi_critical_scaling as chapter
 from crit.chapters._quasi_critical_scaling_point import AUTHORS_GAMMA_MIN_COUNT
 from crit.models import avalanches
 from crit.seeds import sub_seed
 
 
-def _seeds(text):
-    if "-" in text:
-        low, high = (int(x) for x in text.split("-"))
-        return list(range(low, high + 1))
-    return [int(x) for x in text.split(",")]
-
-
 def _ratio_interval(value, error, rng, n_resamples=2000):
-    """90 % interval of scatter/mean error over resamples of the seeds: what the ratio itself is worth."""
-    if value.size < 3:
+    """90 % interval of scatter/mean error over resamples of the seeds: what the ratio itself is worth
+    (NaN under 10 seeds, where resamples of the seeds repeat too few values to mean anything)."""
+    if value.size < 10:
         return float("nan"), float("nan")
     picks = rng.integers(0, value.size, (n_resamples, value.size))
     ratios = value[picks].std(axis=1, ddof=1) / error[picks].mean(axis=1)
@@ -73,7 +68,7 @@ def main():
     args = parser.parse_args()
     rows = []
     print(f"{'seed':>5} {'Δ':>9} {'sd Δ':>8} {'68% Δ':>8} {'D':>9} {'sd D':>8} {'test err':>9}")
-    for seed in _seeds(args.seeds):
+    for seed in parse_seeds(args.seeds):
         row = measure(seed, args.resamples, args.convention)
         rows.append(row)
         print(f"{seed:>5} " + " ".join(f"{x:>8.3f}" for x in row), flush=True)
