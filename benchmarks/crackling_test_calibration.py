@@ -31,14 +31,16 @@ from crit.models import avalanches
 from crit.seeds import sub_seed
 
 
-def _ratio_interval(value, error, rng, n_resamples=2000):
-    """90 % interval of scatter/mean error over resamples of the seeds: what the ratio itself is worth
-    (NaN under 10 seeds, where resamples of the seeds repeat too few values to mean anything)."""
+def _ratio(value, error, rng, n_resamples=2000):
+    """Scatter over seeds / mean error, and its 90 % interval over resamples of the seeds: what the
+    ratio itself is worth (NaN under 10 seeds, where resamples repeat too few values to mean anything)."""
+    def ratio(idx):
+        return value[idx].std(axis=-1, ddof=1) / error[idx].mean(axis=-1)
+
     if value.size < 10:
-        return float("nan"), float("nan")
-    picks = rng.integers(0, value.size, (n_resamples, value.size))
-    ratios = value[picks].std(axis=1, ddof=1) / error[picks].mean(axis=1)
-    return tuple(float(x) for x in np.percentile(ratios, [5, 95]))
+        return float(ratio(np.arange(value.size))), float("nan"), float("nan")
+    low, high = np.percentile(ratio(rng.integers(0, value.size, (n_resamples, value.size))), [5, 95])
+    return float(ratio(np.arange(value.size))), float(low), float(high)
 
 
 def measure(seed, n_resamples, convention="ours"):
@@ -77,8 +79,7 @@ def main():
 
     def line(name, value, error):
         ok = np.isfinite(value) & np.isfinite(error) & (error > 0)
-        low, high = _ratio_interval(value[ok], error[ok], np.random.default_rng(0))
-        ratio = np.std(value[ok], ddof=1) / np.mean(error[ok])
+        ratio, low, high = _ratio(value[ok], error[ok], np.random.default_rng(0))
         flagged = int(np.sum(np.abs(value[ok]) > 2 * error[ok]))
         print(f"{name:<34} scatter over seeds / mean error {ratio:6.2f} (90 % {low:.2f} to {high:.2f}); "
               f"more than 2 errors from 0 at {flagged} of {int(ok.sum())} seeds")
