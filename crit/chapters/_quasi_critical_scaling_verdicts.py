@@ -76,8 +76,8 @@ def crackling_test(result: bootstrap.CracklingBootstrap, label: str, *, resoluti
     its error. Δ's own spread is set by the few resamples with τ_s near 1 (γ_pred divides by
     τ_s − 1), and half the central 68 % of Δ, used before, came out too small on some seeds. Measured
     at the CI point over 400 seeds of the networks, 50 resamples each, on an AMD EPYC
-    (``benchmarks/crackling_test_calibration.py``): the scatter of D over the seeds was 1.05 of its
-    mean error (90 %: 0.89 to 1.20), and D more than 2 errors from 0 at 14 of the 400 seeds; half
+    (``benchmarks/crackling_test_calibration.py``): the scatter of D over the seeds was 0.93 of the
+    root mean square of its error (90 %: 0.79 to 1.06), and D more than 2 errors from 0 at 14 of the 400 seeds; half
     the central 68 % of Δ put Δ there at 51. The methods page gives the details.
 
     Parameters
