@@ -70,9 +70,15 @@ def over_seeds(measure, seeds, jobs=1):
     from concurrent.futures import ProcessPoolExecutor
 
     if jobs <= 1:
+        import torch
+
+        threads = torch.get_num_threads()
         _one_thread()
-        for seed in seeds:
-            yield seed, measure(seed)
+        try:
+            for seed in seeds:
+                yield seed, measure(seed)
+        finally:  # a caller in the same process (a test) gets its threads back
+            torch.set_num_threads(threads)
         return
     with ProcessPoolExecutor(jobs, initializer=_one_thread) as pool:
         yield from zip(seeds, pool.map(measure, seeds))

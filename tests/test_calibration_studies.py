@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import torch
 
 _path = Path(__file__).resolve().parents[1] / "benchmarks" / "_calibration.py"
 _spec = importlib.util.spec_from_file_location("_calibration", _path)
@@ -42,7 +43,9 @@ def test_unusable_seeds_are_left_out_and_few_seeds_get_no_interval():
 
 def test_seeds_come_back_in_order_on_any_number_of_processes():
     seeds = [5, 1, 3]
+    threads = torch.get_num_threads()
     assert list(calibration.over_seeds(abs, seeds, jobs=1)) == [(5, 5), (1, 1), (3, 3)]
+    assert torch.get_num_threads() == threads
     assert list(calibration.over_seeds(abs, seeds, jobs=2)) == [(5, 5), (1, 1), (3, 3)]
 
 
