@@ -210,7 +210,10 @@ Markdown(chapter.sparse_table(results))
 # $N$ sites $T_c\propto N^{z}$, $S_c\propto N^{z\gamma}$. Errors are jackknife over networks; exponents are
 # weighted least-squares slopes, and their errors a jackknife of the whole fit (each block of networks
 # left out at every width at once: the weights are noisy too). The table gives, for the classes that predict both, the p-value of
-# $(b_S, b_T)$ alone, with their correlation over networks and the systematic errors.
+# $(b_S, b_T)$ alone, with their correlation over networks and the systematic errors. How these errors,
+# and that of $\sigma$ below, compare with the spread of the values over hundreds of independent draws
+# of the networks, on average and seed by seed, is measured on the [methods](methods.md) page; read a
+# comparison at 2 errors with it.
 
 # %%
 chapter.cutoffs_figure(results);
