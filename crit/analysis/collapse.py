@@ -39,9 +39,10 @@ each with its complement: McCarthy, Rev. Int. Stat. Inst. 37, 239 (1969); for a 
 exactly the variance of the mean over blocks): v = (r/d) · mean (σ_S − mean σ_S)², r/d = 1. Given
 ``refit_tau``, every half-sample is collapsed at its own fitted τ, so that the fit's spread enters
 σ's error: over 400 seeds of the same line (``benchmarks/collapse_calibration.py``) the spread of σ
-was 0.96 of the root mean square of this error (90 %: 0.90 to 1.03), and 1.25 with τ held fixed.
-Seed by seed it is less good (σ lay beyond 2 errors of its mean at 31 of the 400 seeds, against about
-20 for exact errors): each error is itself measured on 16 blocks. A minimum on the edge
+was 0.96 of the root mean square of this error (90 %: 0.90 to 1.03), and 1.25 with τ held fixed
+(0.80 and 1.01 on the undriven tanh and ReLU lines). Seed by seed it is less good (σ lay beyond 2
+errors of its mean at 31 of the 400 seeds, against about 20 for exact errors): each error is itself
+measured on 16 blocks. A minimum on the edge
 of the range is flagged (``at_edge``): no collapse inside it. When the data cannot give σ (fewer
 than two widths with a cumulative curve, or no two cut-off regions that overlap at any σ) the
 result is *undetermined*: σ, its error and the quality are NaN and ``undetermined`` says why; when
