@@ -3,7 +3,10 @@ matches the scatter of its value over independent seeds, and what that ratio is 
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
+import torch
 
 
 def _usable(value, error):
@@ -59,19 +62,13 @@ def ratio_line(name, value, error, centre=None, width=34):
 
 
 def _one_thread():
-    import torch
-
     torch.set_num_threads(1)
 
 
 def over_seeds(measure, seeds, jobs=1):
     """``(seed, measure(seed))`` for every seed, in order, on ``jobs`` processes of one thread each
     (seeds are independent, so cores are better spent on seeds than on one seed's BLAS calls)."""
-    from concurrent.futures import ProcessPoolExecutor
-
     if jobs <= 1:
-        import torch
-
         threads = torch.get_num_threads()
         _one_thread()
         try:

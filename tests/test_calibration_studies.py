@@ -22,8 +22,8 @@ def test_right_errors_that_vary_from_seed_to_seed_give_a_ratio_near_one():
     value = 3.0 + error * rng.standard_normal(400)  # errors that vary from seed to seed, all right
     ratio, low, high, n = calibration.scatter_ratio(value, error, np.random.default_rng(2))
     assert n == 400 and 0.85 < ratio < 1.15 and low < ratio < high and high - low < 0.25
-    # the mean error would have put these right errors well above 1
-    assert value.std(ddof=1) / error.mean() > 1.05
+    assert np.isclose(ratio, value.std(ddof=1) / np.sqrt(np.mean(error**2)))  # the rms error, not the mean
+    assert value.std(ddof=1) / error.mean() > ratio * 1.05  # which would have put these right errors above 1
 
 
 def test_an_error_half_too_small_is_caught():
