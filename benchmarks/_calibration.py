@@ -54,11 +54,16 @@ def ratio_line(name, value, error, centre=None, width=34):
     give a ratio of 1 and too many seeds beyond 2 errors.
     """
     ratio, low, high, n = scatter_ratio(value, error, np.random.default_rng(0))
-    value, error = _usable(value, error)
     where = "the mean over seeds" if centre is None else f"{centre:g}"
-    beyond = int(np.sum(np.abs(value - (value.mean() if centre is None else centre)) > 2 * error))
     return (f"{name:<{width}} scatter over seeds / rms error {ratio:6.2f} (90 % {low:.2f} to {high:.2f}) "
-            f"over {n} seeds; more than 2 errors from {where} at {beyond}")
+            f"over {n} seeds; more than 2 errors from {where} at {beyond_two_errors(value, error, centre)}")
+
+
+def beyond_two_errors(value, error, centre=None) -> int:
+    """At how many usable seeds ``value`` lies more than 2 errors from ``centre`` (the mean over the
+    seeds when None)."""
+    value, error = _usable(value, error)
+    return int(np.sum(np.abs(value - (value.mean() if centre is None else centre)) > 2 * error))
 
 
 def _one_thread():
